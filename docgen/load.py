@@ -1,0 +1,397 @@
+"""Load: a round workbook (.xlsx) or YAML/JSON file → ``RoundInput`` plus where each value came from.
+
+Sheets and headers are matched ignoring case, surrounding spaces and Unicode form (inputs.md).
+Every problem found while loading is collected with its file, sheet, row and column; nothing is
+raised until the whole file has been read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from docgen.contract import (
+    INFO_SHEET,
+    LISTS_SHEET,
+    RATING_HEADER,
+    SHEET_BY_COLLECTION,
+    SHEETS,
+    Column,
+    Sheet,
+)
+from docgen.errors import InputError, Location, Problem, Report, Severity
+from docgen.models import (
+    Cadre,
+    Conference,
+    ProcedureStep,
+    RecipientLine,
+    Result,
+    RoundInfo,
+    RoundInput,
+    Title,
+)
+from docgen.values import is_blank
+from docgen.vietnamese import fold_key, normalize_text
+
+__all__ = ["SourceMap", "LoadedRound", "load_round", "load_workbook_round", "load_data_round"]
+
+_ROW_MODELS: dict[str, type[BaseModel]] = {
+    "cadres": Cadre,
+    "titles": Title,
+    "conferences": Conference,
+    "results": Result,
+    "procedure_steps": ProcedureStep,
+    "recipients": RecipientLine,
+}
+
+
+@dataclass
+class SourceMap:
+    """Where each loaded value came from, so later stages can point at the cell.
+
+    Keys are (collection, index, field); index is the position in the RoundInput list (None for
+    ``info``); field None stands for the whole row.
+    """
+
+    file: str
+    rows: dict[tuple[str, int | None], Location] = field(default_factory=dict)
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    data_format: bool = False
+
+    def locate(self, collection: str, index: int | None = None, field_name: str = "") -> Location:
+        """Return the location of a row (and column, when ``field_name`` is given)."""
+        sheet = SHEET_BY_COLLECTION.get(collection)
+        order = sheet.order if sheet else 99
+        base = self.rows.get((collection, index))
+        if self.data_format:
+            row = None if index is None else index + 1
+            name = collection if index is not None or collection != "info" else "info"
+            return Location(self.file, order, name, row, field_name)
+        if base is None:
+            base = Location(self.file, order, sheet.name if sheet else collection)
+        if collection == "info":
+            base = self.rows.get((f"info.{field_name}", None), base)
+            return base
+        column = self.columns.get((collection, field_name), "") if field_name else ""
+        if field_name and not column and sheet:
+            header = next((c.header for c in sheet.columns if c.field == field_name), field_name)
+            column = f"“{header}”"
+        return Location(base.file, base.sheet_order, base.sheet, base.row, column)
+
+
+@dataclass
+class LoadedRound:
+    """The result of loading: the model (None when it could not be built), sources, problems."""
+
+    path: Path
+    sha256: str
+    model: RoundInput | None
+    source: SourceMap
+    report: Report
+
+
+def load_round(path: Path) -> LoadedRound:
+    """Load a round from ``path``: .xlsx (the workbook) or .yaml/.yml/.json (the same model).
+
+    Problems (bad headers, bad cells, missing sheets) are in the returned report; an unreadable
+    file is one problem at the file's location.
+    """
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return load_workbook_round(path)
+    if suffix in {".yaml", ".yml", ".json"}:
+        return load_data_round(path)
+    report = Report()
+    report.add(
+        Problem(
+            Location(str(path)),
+            "unknown input kind",
+            expected="a .xlsx workbook or a .yaml/.json file",
+            found=f"“{path.suffix or 'no extension'}”",
+        )
+    )
+    return LoadedRound(path, "", None, SourceMap(str(path)), report)
+
+
+def require_round(path: Path) -> tuple[LoadedRound, RoundInput]:
+    """Load ``path`` and return the model, or raise InputError with every loading problem."""
+    loaded = load_round(path)
+    if loaded.model is None or not loaded.report.ok:
+        raise InputError(loaded.report)
+    return loaded, loaded.model
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- YAML / JSON -------------------------------------------------------------------------------
+
+
+def load_data_round(path: Path) -> LoadedRound:
+    """Load the YAML or JSON form of the model (English snake_case field names)."""
+    source = SourceMap(str(path), data_format=True)
+    report = Report()
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        report.add(Problem(Location(str(path)), f"cannot read the file: {exc}"))
+        return LoadedRound(path, "", None, source, report)
+    model = None
+    try:
+        model = RoundInput.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            report.add(_problem_from_data_error(source, error))
+    return LoadedRound(path, _sha256(path), model, source, report)
+
+
+def _problem_from_data_error(source: SourceMap, error: Any) -> Problem:
+    loc = list(error["loc"])
+    collection = str(loc[0]) if loc else ""
+    index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    rest = [str(part) for part in loc[2 if index is not None else 1 :]]
+    location = source.locate(collection, index, ".".join(rest))
+    return _problem_from_error(location, error)
+
+
+def _problem_from_error(location: Location, error: Any) -> Problem:
+    message = str(error.get("msg", "invalid value"))
+    expected = ""
+    if message.startswith("Value error, "):
+        expected = message.removeprefix("Value error, ")
+        message = "invalid value"
+    elif error.get("type") == "missing":
+        message = "required value is missing"
+    found = "" if error.get("type") == "missing" else _shown(error.get("input"))
+    if expected and " not “" in expected:
+        expected, _, found = expected.partition(", not ")
+    return Problem(location, message, expected=expected, found=found)
+
+
+def _shown(value: Any) -> str:
+    if value is None or isinstance(value, dict):
+        return "" if value is None else "a mapping"
+    return f"“{normalize_text(str(value))}”"
+
+
+# --- the workbook --------------------------------------------------------------------------------
+
+
+def load_workbook_round(path: Path) -> LoadedRound:
+    """Load the round workbook described in inputs.md."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    source = SourceMap(str(path))
+    report = Report()
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+        report.add(Problem(Location(str(path)), f"cannot open the workbook: {exc}"))
+        return LoadedRound(path, "", None, source, report)
+    try:
+        found = {fold_key(name): name for name in workbook.sheetnames}
+        data: dict[str, Any] = {}
+        known = {fold_key(sheet.name) for sheet in SHEETS} | {fold_key(LISTS_SHEET)}
+        ignored = [name for key, name in found.items() if key not in known]
+        if ignored:
+            report.add(
+                Problem(
+                    Location(str(path)),
+                    "sheets ignored: " + ", ".join(f"“{n}”" for n in ignored),
+                    severity=Severity.WARNING,
+                )
+            )
+        for sheet in SHEETS:
+            actual = found.get(fold_key(sheet.name))
+            if actual is None:
+                if sheet.required:
+                    report.add(
+                        Problem(
+                            Location(str(path), sheet.order, sheet.name),
+                            "sheet is missing",
+                            expected=f"a sheet named “{sheet.name}”",
+                            found="sheets " + ", ".join(f"“{n}”" for n in workbook.sheetnames),
+                        )
+                    )
+                continue
+            rows = list(workbook[actual].iter_rows(values_only=True))
+            if sheet is INFO_SHEET:
+                data["info"] = _read_info(path, actual, rows, source, report)
+            else:
+                data[sheet.collection] = _read_table(path, sheet, actual, rows, source, report)
+    finally:
+        workbook.close()
+    model = _build_model(data, source, report)
+    return LoadedRound(path, _sha256(path), model, source, report)
+
+
+def _read_info(
+    path: Path, actual: str, rows: list[tuple], source: SourceMap, report: Report
+) -> dict[str, Any]:
+    by_label = {fold_key(c.header): c for c in INFO_SHEET.columns}
+    values: dict[str, Any] = {}
+    ignored: list[str] = []
+    source.rows[("info", None)] = Location(str(path), INFO_SHEET.order, actual)
+    for number, row in enumerate(rows, start=1):
+        cells = list(row) + [None, None]
+        label, value = cells[0], cells[1]
+        if is_blank(label):
+            continue
+        key = fold_key(str(label))
+        if key in {"mục"}:
+            continue
+        column = by_label.get(key)
+        if column is None:
+            ignored.append(f"“{normalize_text(str(label))}” (row {number})")
+            continue
+        location = Location(str(path), INFO_SHEET.order, actual, number, f"B ({column.header})")
+        source.rows[(f"info.{column.field}", None)] = location
+        if column.field == "legal_bases":
+            lines = [] if is_blank(value) else str(value).splitlines()
+            values.setdefault("legal_bases", []).extend(
+                line.strip() for line in lines if line.strip()
+            )
+        elif not is_blank(value):
+            values[column.field] = value
+    for column in INFO_SHEET.columns:
+        if column.required and column.field not in values:
+            source.rows.setdefault(
+                (f"info.{column.field}", None),
+                Location(str(path), INFO_SHEET.order, actual, None, f"“{column.header}”"),
+            )
+    if ignored:
+        report.add(
+            Problem(
+                Location(str(path), INFO_SHEET.order, actual),
+                "rows ignored: " + ", ".join(ignored),
+                severity=Severity.WARNING,
+            )
+        )
+    return values
+
+
+def _header_row(rows: list[tuple]) -> int | None:
+    for index, row in enumerate(rows):
+        if any(not is_blank(cell) for cell in row):
+            return index
+    return None
+
+
+def _read_table(
+    path: Path, sheet: Sheet, actual: str, rows: list[tuple], source: SourceMap, report: Report
+) -> list[dict[str, Any]]:
+    from openpyxl.utils import get_column_letter
+
+    where = Location(str(path), sheet.order, actual)
+    header_index = _header_row(rows)
+    if header_index is None:
+        if sheet.required:
+            report.add(Problem(where, "sheet has no header row", expected=_headers(sheet.columns)))
+        return []
+    by_header = {fold_key(c.header): c for c in sheet.columns}
+    mapping: dict[int, Column | int] = {}
+    unknown: list[tuple[int, str]] = []
+    for position, cell in enumerate(rows[header_index]):
+        if is_blank(cell):
+            continue
+        key = fold_key(str(cell))
+        letter = get_column_letter(position + 1)
+        if key in by_header:
+            column = by_header[key]
+            mapping[position] = column
+            source.columns[(sheet.collection, column.field)] = f"{letter} ({column.header})"
+        elif sheet.collection == "cadres" and (match := RATING_HEADER.match(key)):
+            year = int(match.group(1))
+            mapping[position] = year
+            source.columns[(sheet.collection, f"ratings.{year}")] = f"{letter} (Xếp loại {year})"
+        else:
+            unknown.append((position, normalize_text(str(cell))))
+    present = {c.field for c in mapping.values() if isinstance(c, Column)}
+    missing = [c for c in sheet.columns if c.required and c.field not in present]
+    header_row = header_index + 1
+    for column in missing:
+        near = difflib.get_close_matches(
+            fold_key(column.header), [fold_key(text) for _, text in unknown], n=1, cutoff=0.75
+        )
+        found = next((text for _, text in unknown if near and fold_key(text) == near[0]), "")
+        report.add(
+            Problem(
+                Location(str(path), sheet.order, actual, header_row),
+                "required column is missing",
+                expected=f"a header “{column.header}”",
+                found=f"“{found}”" if found else "no such header",
+                hint=f"rename “{found}” to “{column.header}”" if found else "",
+            )
+        )
+    if unknown:
+        report.add(
+            Problem(
+                Location(str(path), sheet.order, actual, header_row),
+                "columns ignored: "
+                + ", ".join(f"{get_column_letter(p + 1)} “{t}”" for p, t in unknown),
+                severity=Severity.WARNING,
+            )
+        )
+    records: list[dict[str, Any]] = []
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_row + 1):
+        if all(is_blank(cell) for cell in row):
+            continue
+        record: dict[str, Any] = {}
+        for position, column in mapping.items():
+            value = row[position] if position < len(row) else None
+            if is_blank(value):
+                continue
+            if isinstance(column, int):
+                record.setdefault("ratings", {})[column] = normalize_text(str(value))
+            else:
+                record[column.field] = value
+        source.rows[(sheet.collection, len(records))] = Location(
+            str(path), sheet.order, actual, offset
+        )
+        records.append(record)
+    return records
+
+
+def _headers(columns: Iterable[Column]) -> str:
+    return "headers " + ", ".join(f"“{c.header}”" for c in columns)
+
+
+def _build_model(data: dict[str, Any], source: SourceMap, report: Report) -> RoundInput | None:
+    """Validate each row on its own (so every bad cell is reported), then assemble the model."""
+    info: RoundInfo | None = None
+    if "info" in data:
+        try:
+            info = RoundInfo.model_validate(data["info"])
+        except ValidationError as exc:
+            for error in exc.errors():
+                field_name = str(error["loc"][0]) if error["loc"] else ""
+                report.add(_problem_from_error(source.locate("info", None, field_name), error))
+    collections: dict[str, list[Any]] = {}
+    failed = False
+    for collection, model_class in _ROW_MODELS.items():
+        items: list[Any] = []
+        for index, record in enumerate(data.get(collection, [])):
+            try:
+                items.append(model_class.model_validate(record))
+            except ValidationError as exc:
+                failed = True
+                for error in exc.errors():
+                    field_name = ".".join(str(p) for p in error["loc"])
+                    location = source.locate(collection, index, field_name)
+                    report.add(_problem_from_error(location, error))
+                items.append(None)
+        collections[collection] = items
+    if info is None or failed:
+        return None
+    return RoundInput(info=info, **collections)

@@ -1,0 +1,468 @@
+"""Validate: a loaded round → every problem, located, plus the decisions when they can be made.
+
+Checks the procedure, references between sheets, every counting invariant of domain.md §4,
+conference validity (attendance), and the rule findings of ``decide`` (eligibility, ties, the
+3-per-title / 3-titles-per-person limits). A round still in progress (later steps empty) is valid.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.contract import CUSTOM_PROCEDURE
+from docgen.decide import Finding, Roster, RoundDecision, decide, round_date
+from docgen.errors import Problem, Report, Severity
+from docgen.load import LoadedRound, SourceMap, load_round
+from docgen.models import BaseKind, Conference, RoundInput, StepKind
+from docgen.procedures import builtin_procedures, procedure_name, round_procedure
+from docgen.rules.rulesets import RulesError, superseded_citations
+from docgen.vietnamese import fold_key
+
+__all__ = ["Validated", "validate_round", "validate_path"]
+
+
+@dataclass
+class Validated:
+    """The outcome of validation: the load, every problem, and the decisions (None when the
+    input could not be decided on)."""
+
+    loaded: LoadedRound
+    report: Report
+    decision: RoundDecision | None
+
+    @property
+    def model(self) -> RoundInput | None:
+        return self.loaded.model
+
+
+def validate_path(path: Path) -> Validated:
+    """Load and validate the round at ``path``; never raises for bad input."""
+    loaded = load_round(path)
+    report = Report(list(loaded.report.problems))
+    if loaded.model is None:
+        return Validated(loaded, report, None)
+    decision = validate_round(loaded.model, loaded.source, report)
+    return Validated(loaded, report, decision)
+
+
+def validate_round(
+    round_input: RoundInput, source: SourceMap, report: Report
+) -> RoundDecision | None:
+    """Add every problem of ``round_input`` to ``report``; return the decisions if made."""
+    findings = list(_check(round_input))
+    decision = None
+    if not any(f.severity == Severity.ERROR and f.collection == "info" for f in findings):
+        try:
+            decision = decide(round_input)
+        except RulesError as exc:
+            findings.append(Finding("info", None, "submission_date", str(exc)))
+        else:
+            findings += decision.findings
+    for finding in findings:
+        location = source.locate(finding.collection, finding.index, finding.field)
+        report.add(
+            Problem(
+                location,
+                finding.message,
+                expected=finding.expected,
+                found=finding.found,
+                hint=finding.hint,
+                severity=finding.severity,
+            )
+        )
+    return decision
+
+
+def _error(collection: str, index: int | None, field: str, message: str, **kw: str) -> Finding:
+    return Finding(collection, index, field, message, **kw)
+
+
+def _warning(collection: str, index: int | None, field: str, message: str, **kw: str) -> Finding:
+    return Finding(collection, index, field, message, severity=Severity.WARNING, **kw)
+
+
+def _check(round_input: RoundInput) -> Iterator[Finding]:
+    steps = round_procedure(round_input)
+    if steps is None:
+        names = [*builtin_procedures(), CUSTOM_PROCEDURE]
+        yield _error(
+            "info",
+            None,
+            "procedure",
+            "unknown procedure",
+            expected="one of " + ", ".join(f"“{n}”" for n in names),
+            found=f"“{procedure_name(round_input)}”",
+        )
+        steps = ()
+    else:
+        yield from _check_procedure(round_input)
+    yield from _check_cadres(round_input)
+    yield from _check_titles(round_input)
+    by_number = {s.number: s for s in steps}
+    yield from _check_conferences(round_input, by_number)
+    yield from _check_results(round_input, by_number)
+    yield from _check_citations(round_input)
+
+
+def _check_procedure(round_input: RoundInput) -> Iterator[Finding]:
+    if fold_key(procedure_name(round_input)) != fold_key(CUSTOM_PROCEDURE):
+        return
+    steps = round_input.procedure_steps
+    if not steps:
+        yield _error(
+            "info",
+            None,
+            "procedure",
+            "procedure is “Tùy chỉnh” but the “Quy trình” sheet has no steps",
+            expected="one row per step in “Quy trình”",
+        )
+        return
+    numbers = Counter(s.number for s in steps)
+    fills = [i for i, s in enumerate(steps) if s.fills_quota]
+    for index, step in enumerate(steps):
+        if numbers[step.number] > 1:
+            yield _error("procedure_steps", index, "number", f"step {step.number} appears twice")
+        if step.kind == StepKind.PREPARATION:
+            if step.threshold is not None:
+                yield _error(
+                    "procedure_steps",
+                    index,
+                    "threshold",
+                    "a preparation step has no threshold",
+                    expected="empty",
+                    found=f"{step.threshold}",
+                )
+            continue
+        for field_name, value, wanted in (
+            ("threshold", step.threshold, "a percentage such as 50"),
+            ("comparison", step.comparison, "“>” or “>=”"),
+            ("base", step.base, "“triệu tập”, “có mặt” or “hợp lệ”"),
+        ):
+            if value is None:
+                yield _error(
+                    "procedure_steps",
+                    index,
+                    field_name,
+                    "a voting step needs this value",
+                    expected=wanted,
+                )
+        if step.threshold is not None and not 0 <= step.threshold <= 100:
+            yield _error(
+                "procedure_steps",
+                index,
+                "threshold",
+                "threshold out of range",
+                expected="0 to 100",
+                found=f"{step.threshold}",
+            )
+        if step.fills_quota and step.kind != StepKind.NOMINATION:
+            yield _error(
+                "procedure_steps", index, "fills_quota", "only a nomination step fills the quota"
+            )
+    for index in fills[1:]:
+        yield _error("procedure_steps", index, "fills_quota", "only one step fills the quota")
+
+
+def _check_cadres(round_input: RoundInput) -> Iterator[Finding]:
+    names = Counter(fold_key(c.full_name) for c in round_input.cadres)
+    codes = Counter(fold_key(c.code) for c in round_input.cadres if c.code)
+    for index, cadre in enumerate(round_input.cadres):
+        if names[fold_key(cadre.full_name)] > 1 and not cadre.code:
+            yield _error(
+                "cadres",
+                index,
+                "code",
+                f"{names[fold_key(cadre.full_name)]} people are named {cadre.full_name}",
+                expected="a Mã cán bộ for each of them",
+            )
+        if cadre.code and codes[fold_key(cadre.code)] > 1:
+            yield _error("cadres", index, "code", f"Mã cán bộ {cadre.code} is used twice")
+
+
+def _check_titles(round_input: RoundInput) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for index, title in enumerate(round_input.titles):
+        if fold_key(title.name) in seen:
+            yield _error("titles", index, "name", f"title {title.name} appears twice")
+        seen.add(fold_key(title.name))
+        if title.quota == 0:
+            yield _error("titles", index, "quota", "quota must be at least 1", found="0")
+
+
+def _check_conferences(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
+    seen: set[int] = set()
+    for index, conference in enumerate(round_input.conferences):
+        step = steps.get(conference.step)
+        if steps and step is None:
+            yield _error(
+                "conferences",
+                index,
+                "step",
+                f"step {conference.step} is not in the procedure",
+                expected="one of " + ", ".join(str(n) for n in steps),
+            )
+        if conference.step in seen:
+            yield _error("conferences", index, "step", f"step {conference.step} appears twice")
+        seen.add(conference.step)
+        if step is not None and step.kind == StepKind.PREPARATION:
+            counted = [f for f in _COUNTS if getattr(conference, f) is not None]
+            if counted:
+                yield _error(
+                    "conferences",
+                    index,
+                    counted[0],
+                    f"step {conference.step} is a preparation step: its counts stay empty",
+                )
+        yield from _conference_invariants(index, conference)
+        if (
+            step is not None
+            and step.min_attendance is not None
+            and conference.present is not None
+            and conference.convened
+            and conference.present < step.min_attendance * conference.convened
+        ):
+            yield _error(
+                "conferences",
+                index,
+                "present",
+                "the conference is not valid: too few of those convened are present",
+                expected=f"at least {step.min_attendance} of {conference.convened}",
+                found=str(conference.present),
+            )
+
+
+_COUNTS = (
+    "convened",
+    "present",
+    "absent_with_reason",
+    "ballots_issued",
+    "ballots_returned",
+    "ballots_valid",
+    "ballots_invalid",
+)
+
+
+def _conference_invariants(index: int, c: Conference) -> Iterator[Finding]:
+    """present ≤ convened · issued ≤ present · returned ≤ issued · valid + invalid = returned."""
+    pairs = (
+        ("present", c.present, "convened", c.convened, "people present", "people convened"),
+        (
+            "ballots_issued",
+            c.ballots_issued,
+            "present",
+            c.present,
+            "ballots issued",
+            "people present",
+        ),
+        (
+            "ballots_returned",
+            c.ballots_returned,
+            "ballots_issued",
+            c.ballots_issued,
+            "ballots returned",
+            "ballots issued",
+        ),
+    )
+    for field_name, value, _, limit, what, limit_what in pairs:
+        if value is not None and limit is not None and value > limit:
+            yield _error(
+                "conferences",
+                index,
+                field_name,
+                f"more {what} than {limit_what}",
+                expected=f"at most {limit}",
+                found=str(value),
+            )
+    if None not in (c.ballots_valid, c.ballots_invalid, c.ballots_returned):
+        assert c.ballots_valid is not None and c.ballots_invalid is not None
+        if c.ballots_valid + c.ballots_invalid != c.ballots_returned:
+            yield _error(
+                "conferences",
+                index,
+                "ballots_invalid",
+                "valid + invalid ballots must equal ballots returned",
+                expected=f"{c.ballots_returned}",
+                found=f"{c.ballots_valid} + {c.ballots_invalid} = "
+                f"{c.ballots_valid + c.ballots_invalid}",
+            )
+    if None not in (c.absent_with_reason, c.convened, c.present):
+        assert c.absent_with_reason is not None and c.convened is not None
+        assert c.present is not None
+        if c.absent_with_reason > c.convened - c.present:
+            yield _error(
+                "conferences",
+                index,
+                "absent_with_reason",
+                "more absent than convened − present",
+                expected=f"at most {c.convened - c.present}",
+                found=str(c.absent_with_reason),
+            )
+
+
+def _check_results(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
+    roster = Roster(round_input.cadres)
+    titles = {fold_key(t.name) for t in round_input.titles}
+    conferences = {c.step: c for c in round_input.conferences}
+    seen: dict[tuple[int, str, int], int] = {}
+    sums: dict[tuple[int, str], list[int]] = defaultdict(list)
+    filled: dict[int, list[int]] = defaultdict(list)
+    for index, result in enumerate(round_input.results):
+        step = steps.get(result.step)
+        if steps and step is None:
+            yield _error(
+                "results",
+                index,
+                "step",
+                f"step {result.step} is not in the procedure",
+                expected="one of " + ", ".join(str(n) for n in steps),
+            )
+        elif step is not None and step.kind == StepKind.PREPARATION:
+            yield _error(
+                "results",
+                index,
+                "step",
+                f"step {result.step} is a preparation step: no votes",
+            )
+            continue
+        if fold_key(result.title) not in titles:
+            known = ", ".join(f"“{t.name}”" for t in round_input.titles)
+            yield _error(
+                "results",
+                index,
+                "title",
+                "unknown title",
+                expected=f"one of {known}",
+                found=f"“{result.title}”",
+            )
+        person, problem, hint = roster.resolve(result.person)
+        if person is None:
+            yield _error("results", index, "person", problem, found=f"“{result.person}”", hint=hint)
+            continue
+        key = (result.step, fold_key(result.title), person)
+        if key in seen:
+            yield _error(
+                "results",
+                index,
+                "person",
+                f"{result.person} appears twice for {result.title} at step {result.step}",
+            )
+        seen[key] = index
+        filled[result.step].append(index)
+        if step is not None and step.kind == StepKind.REMOVAL:
+            planned = {fold_key(t) for t in round_input.cadres[person].planned_titles}
+            if fold_key(result.title) not in planned:
+                yield _error(
+                    "results",
+                    index,
+                    "person",
+                    f"{result.person} is not in the current planning for {result.title}",
+                    expected="a removal vote only on people planned for the title",
+                    hint="see “Chức danh đã quy hoạch” in “Cán bộ”",
+                )
+        if result.votes_for is None:
+            continue
+        sums[(result.step, fold_key(result.title))].append(result.votes_for)
+        conference = conferences.get(result.step)
+        if conference is None:
+            yield _error(
+                "results",
+                index,
+                "votes_for",
+                f"votes are given for step {result.step} but “Hội nghị” has no row for it",
+            )
+            continue
+        if step is not None and step.base is not None and conference.base(step.base) is None:
+            yield _error(
+                "results",
+                index,
+                "votes_for",
+                f"the base of step {result.step} is missing in “Hội nghị”",
+                expected=f"the number of {_BASE_WORDS[step.base]} at step {result.step}",
+            )
+        valid = conference.ballots_valid
+        if valid is not None and result.votes_for > valid:
+            yield _error(
+                "results",
+                index,
+                "votes_for",
+                "more votes than valid ballots",
+                expected=f"at most {valid}",
+                found=str(result.votes_for),
+            )
+        if (
+            valid is not None
+            and result.votes_against is not None
+            and result.votes_for + result.votes_against > valid
+        ):
+            yield _error(
+                "results",
+                index,
+                "votes_against",
+                "votes for + against exceed the valid ballots",
+                expected=f"at most {valid}",
+                found=f"{result.votes_for} + {result.votes_against}",
+            )
+    for step_number, indices in filled.items():
+        with_votes = [i for i in indices if round_input.results[i].votes_for is not None]
+        if with_votes and len(with_votes) != len(indices):
+            for i in indices:
+                if round_input.results[i].votes_for is None:
+                    yield _error(
+                        "results",
+                        i,
+                        "votes_for",
+                        f"step {step_number} is counted for other candidates but not this one",
+                        expected="a number of votes",
+                    )
+    for (step_number, title_key), votes in sums.items():
+        step = steps.get(step_number)
+        conference = conferences.get(step_number)
+        if step is None or step.max_per_ballot is None or conference is None:
+            continue
+        if conference.ballots_valid is None:
+            continue
+        limit = step.max_per_ballot * conference.ballots_valid
+        if sum(votes) > limit:
+            first = next(
+                i
+                for i, r in enumerate(round_input.results)
+                if r.step == step_number and fold_key(r.title) == title_key
+            )
+            yield _error(
+                "results",
+                first,
+                "votes_for",
+                f"votes for {round_input.results[first].title} at step {step_number} add up to "
+                f"more than {step.max_per_ballot} names per valid ballot allow",
+                expected=f"at most {step.max_per_ballot} × {conference.ballots_valid} = {limit}",
+                found=str(sum(votes)),
+            )
+
+
+_BASE_WORDS = {
+    BaseKind.CONVENED: "people convened (Triệu tập)",
+    BaseKind.PRESENT: "people present (Có mặt)",
+    BaseKind.VALID: "valid ballots (Phiếu hợp lệ)",
+}
+
+
+def _check_citations(round_input: RoundInput) -> Iterator[Finding]:
+    info = round_input.info
+    if not info.legal_bases:
+        return
+    day = round_date(round_input)
+    try:
+        cited = superseded_citations(info.legal_bases, day)
+    except RulesError:
+        return
+    for text in cited:
+        yield _warning(
+            "info",
+            None,
+            "legal_bases",
+            f"cites {text}, which is superseded on {day:%d/%m/%Y}",
+            hint="cite the rule set in force, or leave “Căn cứ” empty for docgen's default",
+        )
