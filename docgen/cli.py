@@ -1,0 +1,155 @@
+"""The ``docgen`` command: a thin shell over the library; the only place errors become exit codes.
+
+Exit codes: 0 done (warnings may be printed); 1 input errors (the report lists them all);
+2 wrong usage; 3 template problem; 4 environment problem (a folder cannot be written).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen import __version__
+from docgen.errors import EnvironmentProblem, InputError, Report, RulesError, TemplateError
+
+EXIT_INPUT = 1
+EXIT_TEMPLATE = 3
+EXIT_ENVIRONMENT = 4
+
+
+def _handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except InputError as exc:
+            click.echo(exc.report.render(), err=True)
+            click.echo("Nothing was written.", err=True)
+            sys.exit(EXIT_INPUT)
+        except (TemplateError, RulesError) as exc:
+            click.echo(f"template or rules error: {exc}", err=True)
+            sys.exit(EXIT_TEMPLATE)
+        except EnvironmentProblem as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ENVIRONMENT)
+
+    return wrapper
+
+
+_INPUT = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+def main() -> None:
+    """Paperwork of a cadre-planning round (quy hoạch cán bộ) from one workbook."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_handle_errors
+def init(path: Path, force: bool) -> None:
+    """Write an empty round workbook with every sheet, header, dropdown and date format."""
+    from docgen.workbook import write_workbook
+
+    if path.exists() and not force:
+        raise click.UsageError(f"{path} exists; pass --force to overwrite it")
+    write_workbook(path)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the YAML/JSON form of a round."""
+    from docgen.models import RoundInput
+
+    click.echo(json.dumps(RoundInput.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("source", type=_INPUT)
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@_handle_errors
+def export(source: Path, target: Path) -> None:
+    """Convert a round between forms: YAML/JSON → .xlsx, or .xlsx → YAML/JSON."""
+    import yaml
+
+    from docgen.load import require_round
+    from docgen.output import atomic_write_bytes
+    from docgen.workbook import write_workbook
+
+    _, model = require_round(source)
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        write_workbook(target, model)
+    elif suffix in {".yaml", ".yml", ".json"}:
+        data = model.model_dump(mode="json", exclude_defaults=True)
+        text = (
+            json.dumps(data, ensure_ascii=False, indent=2)
+            if suffix == ".json"
+            else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        )
+        atomic_write_bytes(target, text.encode("utf-8"))
+    else:
+        raise click.UsageError("TARGET must end in .xlsx, .yaml, .yml or .json")
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.argument("workbook", type=_INPUT)
+@_handle_errors
+def validate(workbook: Path) -> None:
+    """Check a round: types, counting invariants, eligibility, quotas, names. Exit 1 on errors."""
+    from docgen.validate import validate_path
+
+    validated = validate_path(workbook)
+    report: Report = validated.report
+    click.echo(report.render())
+    decision = validated.decision
+    if decision is not None and report.ok:
+        state = (
+            "complete" if decision.complete else f"in progress (at step {decision.current_step})"
+        )
+        click.echo(f"round: {decision.procedure_name}, rule set {decision.rules.name}, {state}")
+        for title in decision.titles:
+            proposed = ", ".join(c.cadre.full_name for c in title.proposed) or "—"
+            click.echo(f"  {title.title.name}: proposed {proposed}")
+    if not report.ok:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("workbook", type=_INPUT)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the dossier; replaced whole when it already holds a docgen dossier.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Templates folder (default: the project's templates/).",
+)
+@_handle_errors
+def dossier(workbook: Path, out_dir: Path, templates: Path | None) -> None:
+    """Validate, then write the dossier: submission, minutes, summary table, decisions.json."""
+    from docgen.dossier import build_dossier
+
+    result = build_dossier(workbook, out_dir, templates)
+    if result.report.problems:
+        click.echo(result.report.render())
+    for name in result.files:
+        click.echo(f"wrote {result.out_dir / name}")
+
+
+if __name__ == "__main__":
+    main()

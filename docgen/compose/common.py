@@ -1,0 +1,95 @@
+"""What every paper shares: issuer header, number and symbol, place and date, signature, names."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from docgen.models import IssuerKind, RoundInfo, RoundInput
+from docgen.vietnamese import long_date
+
+__all__ = [
+    "DOCUMENT_SYMBOLS",
+    "number_symbol",
+    "place_date",
+    "header_context",
+    "signature_context",
+    "unit_phrase",
+    "titles_phrase",
+    "lower_first",
+    "upper_first",
+]
+
+DOCUMENT_SYMBOLS = {"submission": "TTr", "minutes": "BB", "plan": "KH", "report": "BC"}
+"""Document-type abbreviations (format.md, "Document-type abbreviations")."""
+
+_BLANK_NUMBER = "\u00a0" * 6
+
+
+def number_symbol(
+    kind: IssuerKind, number: str | None, document_type: str, body_symbol: str
+) -> str:
+    """The number and symbol after "Số": State "12/TTr-VPUBND", Party "12-TTr/ĐU".
+
+    Numbers below 10 get a leading zero ("05"). None leaves the number blank for the registry
+    (văn thư) to fill, as issued papers do ("Số:      /KH-VPUB").
+    """
+    if number and number.isdigit():
+        shown = f"{int(number):02d}"
+    elif number:
+        shown = number
+    else:
+        shown = _BLANK_NUMBER
+    if kind == IssuerKind.STATE:
+        return f"{shown}/{document_type}-{body_symbol}"
+    return f"{shown}-{document_type}/{body_symbol}"
+
+
+def place_date(place: str, day: date | None) -> str:
+    """ "Sơn La, ngày 05 tháng 02 năm 2026"; blanks for the day, month and year when undated."""
+    if day is None:
+        gap = "\u00a0" * 5
+        return f"{place}, ngày{gap}tháng{gap}năm{gap}"
+    return f"{place}, {long_date(day)}"
+
+
+def header_context(
+    info: RoundInfo, document_type: str, number: str | None, day: date | None
+) -> dict[str, Any]:
+    """The header fields of a template: bodies, number and symbol, place and date."""
+    return {
+        "parent_body": info.parent_body,
+        "issuing_body": info.issuing_body,
+        "number_symbol": number_symbol(info.issuer_kind, number, document_type, info.body_symbol),
+        "place_date": place_date(info.place, day),
+    }
+
+
+def signature_context(info: RoundInfo) -> dict[str, str]:
+    """The signature block: authority line (may be empty), position, name (format.md)."""
+    return {
+        "authority": info.signing_authority or "",
+        "position": info.signer_position,
+        "name": info.signer_name,
+    }
+
+
+def unit_phrase(info: RoundInfo) -> str:
+    """How the prose names the issuer: "Tên đơn vị" when given, else its collective."""
+    if info.unit_name:
+        return info.unit_name
+    return "Ban Thường vụ" if info.issuer_kind == IssuerKind.PARTY else "Tập thể lãnh đạo"
+
+
+def titles_phrase(round_input: RoundInput) -> str:
+    """ "chức danh Trưởng phòng, Phó Trưởng phòng"."""
+    names = [t.name for t in round_input.titles]
+    return "chức danh " + ", ".join(names)
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]

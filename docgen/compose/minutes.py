@@ -1,0 +1,132 @@
+"""Vote-count minutes (biên bản kiểm phiếu): one context per voting conference (domain.md §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen.compose.common import DOCUMENT_SYMBOLS, header_context, lower_first, titles_phrase
+from docgen.compose.steps import (
+    BASE_LABELS,
+    attendance_lines,
+    ballot_lines,
+    threshold_phrase,
+    votes_at,
+)
+from docgen.decide import RoundDecision
+from docgen.models import IssuerKind, ProcedureStep, RoundInput, StepKind
+from docgen.vietnamese import long_date
+
+__all__ = ["minutes_context", "vote_purpose"]
+
+
+def vote_purpose(round_input: RoundInput, step: ProcedureStep) -> str:
+    """What the ballots decided: "giới thiệu nhân sự quy hoạch chức danh … nhiệm kỳ …"."""
+    what = (
+        "đưa ra khỏi quy hoạch" if step.kind == StepKind.REMOVAL else "giới thiệu nhân sự quy hoạch"
+    )
+    return f"{what} {titles_phrase(round_input)} nhiệm kỳ {round_input.info.term}"
+
+
+def _clock(value: Any) -> str:
+    return f"{value.hour:02d} giờ {value.minute:02d} phút"
+
+
+def minutes_context(
+    round_input: RoundInput, decision: RoundDecision, step: ProcedureStep
+) -> dict[str, Any]:
+    """The context of the minutes of ``step``'s conference.
+
+    The header carries no date (format.md: time and place go in the first paragraph); the number
+    is left blank for the registry. Results are per title, in ballot (name) order, each
+    percentage naming its base.
+    """
+    info = round_input.info
+    conference = decision.conferences[step.number]
+    name = conference.name or step.conference
+    purpose = vote_purpose(round_input, step)
+    subject = f"Kiểm phiếu {purpose} tại {name} (bước {step.number})"
+    if info.issuer_kind == IssuerKind.PARTY:
+        subject = lower_first(subject)
+    when = []
+    if conference.start:
+        when.append(f"Vào hồi {_clock(conference.start)}")
+    if conference.date:
+        when.append(long_date(conference.date))
+    if conference.venue:
+        when.append(f"tại {conference.venue}")
+    opening = ", ".join(when)
+    opening = (opening[:1].upper() + opening[1:] + ", ") if opening else ""
+    chaired = f" do đồng chí {conference.chair} chủ trì" if conference.chair else ""
+    opening += (
+        f"{name}{chaired} đã tiến hành bỏ phiếu kín {purpose}; Tổ kiểm phiếu đã kiểm phiếu như sau:"
+    )
+    if step.form.value == "open":
+        opening = opening.replace("bỏ phiếu kín", "biểu quyết")
+    committee = []
+    if conference.counting_head:
+        committee.append({"name": conference.counting_head, "role": "Tổ trưởng"})
+    committee += [{"name": member, "role": "Thành viên"} for member in conference.counting_members]
+    removal = step.kind == StepKind.REMOVAL
+    results = []
+    outcome_lines = []
+    base_label = BASE_LABELS[step.base] if step.base else ""
+    for number, title_votes in enumerate(votes_at(decision, step), start=1):
+        rows = []
+        for index, vote in enumerate(title_votes.votes, start=1):
+            passed = vote.outcome.passed
+            if removal:
+                result = "Đưa ra khỏi quy hoạch" if passed else "Tiếp tục quy hoạch"
+            else:
+                result = "Đạt" if passed else "Không đạt"
+            rows.append(
+                {
+                    "index": index,
+                    "name": vote.cadre.full_name,
+                    "position": vote.cadre.position_and_unit,
+                    "votes": vote.outcome.votes,
+                    "percent": vote.outcome.percent_text,
+                    "result": result,
+                }
+            )
+        title_name = title_votes.title.title.name
+        results.append(
+            {
+                "heading": f"3.{number}. Chức danh {title_name}",
+                "votes_header": "Số phiếu đồng ý đưa ra khỏi quy hoạch"
+                if removal
+                else "Số phiếu đồng ý",
+                "base_label": base_label,
+                "rows": rows,
+            }
+        )
+        passed = ", ".join(
+            f"{v.cadre.full_name} ({v.outcome.votes}/{v.outcome.base} phiếu, {v.outcome.percent_text}%)"
+            for v in title_votes.passed
+        )
+        outcome_lines.append(f"- Chức danh {title_name}: {passed or 'không có đồng chí nào'}.")
+    phrase = threshold_phrase(step)
+    if removal:
+        heading = f"Những đồng chí có {phrase} đồng ý đưa ra khỏi quy hoạch"
+    else:
+        heading = f"Những đồng chí đạt tỷ lệ phiếu đồng ý {phrase}"
+    end = f"vào hồi {_clock(conference.end)} cùng ngày, " if conference.end else ""
+    closing = (
+        f"Biên bản kết thúc {end}được lập thành 03 bản, đã đọc lại trước hội nghị và "
+        "các thành viên Tổ kiểm phiếu thống nhất ký tên./."
+    )
+    return {
+        **header_context(info, DOCUMENT_SYMBOLS["minutes"], None, None),
+        "subject": subject,
+        "opening": opening,
+        "committee_intro": f"Tổ kiểm phiếu do hội nghị bầu gồm {len(committee)} đồng chí:",
+        "committee": committee,
+        "attendance": attendance_lines(conference),
+        "ballots": ballot_lines(conference),
+        "results": results,
+        "outcome_heading": heading,
+        "outcome_lines": outcome_lines,
+        "closing": closing,
+        "chair_heading": "CHỦ TRÌ HỘI NGHỊ",
+        "chair": conference.chair or "",
+        "counting_head": conference.counting_head or "",
+    }

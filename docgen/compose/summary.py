@@ -1,0 +1,143 @@
+"""Summary tables (biểu tổng hợp), A4 landscape: the review table and the new-term table.
+
+Layout (domain.md §5): "(Kèm theo Tờ trình số … ngày …)" under the title; a column-number row
+under the header; rows grouped by term (A., B.) then by title (I., II.); those removed in their
+own group; the date of birth in the Nam or Nữ column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen.compose.common import number_symbol, signature_context
+from docgen.compose.steps import BASE_LABELS
+from docgen.decide import CandidateDecision, RoundDecision
+from docgen.models import Cadre, Gender, RoundInput, StepKind
+from docgen.vietnamese import short_date
+
+__all__ = ["summary_review_context", "summary_next_term_context"]
+
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def _attached_to(round_input: RoundInput) -> str:
+    info = round_input.info
+    number = number_symbol(info.issuer_kind, info.submission_number, "TTr", info.body_symbol)
+    day = f" ngày {short_date(info.submission_date)}" if info.submission_date else ""
+    of = f" của {info.unit_name}" if info.unit_name else ""
+    return f"(Kèm theo Tờ trình số {number}{day}{of})"
+
+
+def _identity(cadre: Cadre, index: int) -> dict[str, Any]:
+    birth = str(cadre.birth_date)
+    male = cadre.gender == Gender.MALE
+    return {
+        "group": False,
+        "index": index,
+        "name": cadre.full_name,
+        "birth_male": birth if male else "",
+        "birth_female": "" if male else birth,
+        "position": cadre.position_and_unit,
+        "education": cadre.education or "",
+        "political_theory": cadre.political_theory or "",
+    }
+
+
+def _group(label: str, name: str) -> dict[str, Any]:
+    return {"group": True, "label": label, "name": name}
+
+
+def _common(round_input: RoundInput, subject: str) -> dict[str, Any]:
+    info = round_input.info
+    return {
+        "parent_body": info.parent_body,
+        "issuing_body": info.issuing_body,
+        "subject": subject,
+        "attached_to": _attached_to(round_input),
+        "signature": signature_context(info),
+        "prepared_by_heading": "NGƯỜI LẬP BIỂU",
+        "prepared_by": "",
+    }
+
+
+def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> dict[str, Any]:
+    """The review table: kept and newly proposed per title, then those removed (group B)."""
+    info = round_input.info
+    years_known = sorted({year for cadre in round_input.cadres for year in cadre.ratings})
+    last = (
+        years_known[-1] if years_known else (info.submission_date or decision.decided_on).year - 1
+    )
+    years = [last - 2, last - 1, last]
+
+    def row(cadre: Cadre, index: int, proposed_title: str, proposal: str) -> dict[str, Any]:
+        data = _identity(cadre, index)
+        data.update(
+            planned_title="; ".join(cadre.planned_titles),
+            proposed_title=proposed_title,
+            planning_decision=cadre.planning_decision or "",
+            ratings=[cadre.ratings.get(year, "") for year in years],
+            proposal=proposal,
+        )
+        return data
+
+    rows: list[dict[str, Any]] = [_group("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
+    for number, title in enumerate(decision.titles):
+        rows.append(_group(_ROMAN[number], f"Chức danh {title.title.name}"))
+        index = 0
+        for cadre in title.kept:
+            index += 1
+            rows.append(row(cadre, index, title.title.name, "Tiếp tục quy hoạch"))
+        for candidate in title.proposed:
+            index += 1
+            rows.append(row(candidate.cadre, index, title.title.name, "Bổ sung quy hoạch"))
+    removed = [(title, cadre) for title in decision.titles for cadre in title.removed]
+    if removed:
+        rows.append(_group("B", "ĐƯA RA KHỎI QUY HOẠCH"))
+        for index, (title, cadre) in enumerate(removed, start=1):
+            rows.append(row(cadre, index, "", "Đưa ra khỏi quy hoạch"))
+    subject = f"Chức danh {', '.join(t.name for t in round_input.titles)} - nhiệm kỳ {info.term}"
+    return {
+        **_common(round_input, subject),
+        "years": [f"Năm {year}" for year in years],
+        "rows": rows,
+    }
+
+
+def summary_next_term_context(round_input: RoundInput, decision: RoundDecision) -> dict[str, Any]:
+    """The new-term table: those proposed per title, with votes and % at every voting step."""
+    info = round_input.info
+    voting = [s for s in decision.procedure if s.kind == StepKind.NOMINATION]
+    fixed = 8
+    steps = [
+        {
+            "header": f"Bước {s.number}: số phiếu (tỷ lệ % so với {BASE_LABELS[s.base] if s.base else ''})",
+            "column": f"({fixed + i})",
+        }
+        for i, s in enumerate(voting, start=1)
+    ]
+
+    def step_cells(candidate: CandidateDecision) -> list[str]:
+        cells = []
+        for step in voting:
+            outcome = candidate.at(step.number)
+            cells.append(f"{outcome.votes} ({outcome.percent_text}%)" if outcome else "")
+        return cells
+
+    rows: list[dict[str, Any]] = [_group("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
+    for number, title in enumerate(decision.titles):
+        rows.append(_group(_ROMAN[number], f"Chức danh {title.title.name}"))
+        for index, candidate in enumerate(title.proposed, start=1):
+            data = _identity(candidate.cadre, index)
+            note = ""
+            if title.tie and candidate in title.tie.chosen:
+                note = "Người đứng đầu lựa chọn khi bằng phiếu"
+            data.update(proposed_title=title.title.name, steps=step_cells(candidate), note=note)
+            rows.append(data)
+    subject = f"Chức danh {', '.join(t.name for t in round_input.titles)} - nhiệm kỳ {info.term}"
+    return {
+        **_common(round_input, subject),
+        "voting_steps": steps,
+        "last_column": f"({fixed + len(steps) + 1})",
+        "group_span": fixed + len(steps),
+        "rows": rows,
+    }

@@ -1,0 +1,226 @@
+"""Assemble: a validated, complete round → the dossier folder (documents + decisions.json).
+
+The dossier (seed ke-hoach-quy-hoạch-vpubnd-son-la.txt part C.1): the submission, the vote-count
+minutes of each voting conference, the summary table of the round kind. Everything is rendered in
+memory first and written into a staging folder that replaces the destination in one rename; on
+any validation error nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.compose.minutes import minutes_context, vote_purpose
+from docgen.compose.submission import submission_context
+from docgen.compose.summary import summary_next_term_context, summary_review_context
+from docgen.decide import Outcome, RoundDecision
+from docgen.errors import EnvironmentProblem, InputError, Location, Problem, Report
+from docgen.models import RoundInput, RoundKind, StepKind
+from docgen.output import staged_directory
+from docgen.render import render_docx, template_path, template_root
+from docgen.validate import Validated, validate_path
+from docgen.vietnamese import short_date
+
+__all__ = ["Document", "plan_documents", "decisions_record", "build_dossier", "DossierResult"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One paper of the dossier: its file name, template name, title and context."""
+
+    file_name: str
+    template: str
+    title: str
+    context: dict[str, Any]
+
+
+@dataclass
+class DossierResult:
+    """What a dossier run wrote (empty when it wrote nothing) and the validation report."""
+
+    out_dir: Path
+    files: list[str] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+
+def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Document]:
+    """The documents of the dossier, in order, with their contexts (no rendering)."""
+    info = round_input.info
+    minutes: list[Document] = []
+    for step in decision.procedure:
+        if step.kind == StepKind.PREPARATION or step.number not in decision.conferences:
+            continue
+        conference = decision.conferences[step.number]
+        name = conference.name or step.conference
+        when = f" ngày {short_date(conference.date)}" if conference.date else ""
+        minutes.append(
+            Document(
+                f"bien-ban-kiem-phieu-buoc-{step.number}.docx",
+                "minutes",
+                f"Biên bản kiểm phiếu {vote_purpose(round_input, step).split(' chức danh')[0]} tại {name}{when}",
+                minutes_context(round_input, decision, step),
+            )
+        )
+    if info.round_kind == RoundKind.REVIEW:
+        summary = Document(
+            "bieu-tong-hop-ra-soat.docx",
+            "summary_review",
+            "Biểu tổng hợp kết quả rà soát, bổ sung quy hoạch",
+            summary_review_context(round_input, decision),
+        )
+    else:
+        summary = Document(
+            "bieu-tong-hop-nhiem-ky-ke-tiep.docx",
+            "summary_next_term",
+            "Biểu tổng hợp kết quả quy hoạch nhiệm kỳ kế tiếp",
+            summary_next_term_context(round_input, decision),
+        )
+    attachments = [d.title for d in minutes] + [summary.title]
+    submission = Document(
+        "to-trinh.docx",
+        "submission",
+        "Tờ trình",
+        submission_context(round_input, decision, attachments),
+    )
+    documents = [submission, *minutes, summary]
+    return [
+        Document(f"{index:02d}-{doc.file_name}", doc.template, doc.title, doc.context)
+        for index, doc in enumerate(documents, start=1)
+    ]
+
+
+def decisions_record(
+    validated: Validated, decision: RoundDecision, documents: list[Document]
+) -> dict[str, Any]:
+    """The audit record written as decisions.json (issue #2, item 6)."""
+    loaded = validated.loaded
+    titles = []
+    for title in decision.titles:
+        candidates = []
+        for candidate in title.candidates:
+            candidates.append(
+                {
+                    "name": candidate.cadre.full_name,
+                    "code": candidate.cadre.code,
+                    "steps": [
+                        {
+                            "step": s.step,
+                            "votes": s.votes,
+                            "base": s.base,
+                            "base_kind": s.base_kind.value,
+                            "percent": float(s.percent_text.replace(",", ".")),
+                            "passed": s.passed,
+                        }
+                        for s in candidate.steps
+                    ],
+                    "outcome": candidate.outcome,
+                    "outcome_label": Outcome.LABELS[candidate.outcome],
+                    "reason": candidate.reason,
+                    "eligibility": None
+                    if candidate.eligibility is None
+                    else {
+                        "remaining_months": candidate.eligibility.remaining,
+                        "required_months": candidate.eligibility.required,
+                        "object": candidate.eligibility.object,
+                        "eligible": candidate.eligibility.eligible,
+                    },
+                }
+            )
+        titles.append(
+            {
+                "title": title.title.name,
+                "quota": title.title.quota,
+                "proposed": [c.cadre.full_name for c in title.proposed],
+                "removed": [c.full_name for c in title.removed],
+                "kept": [c.full_name for c in title.kept],
+                "removal_votes": [
+                    {
+                        "name": r.cadre.full_name,
+                        "step": r.outcome.step,
+                        "votes": r.outcome.votes,
+                        "base": r.outcome.base,
+                        "base_kind": r.outcome.base_kind.value,
+                        "percent": float(r.outcome.percent_text.replace(",", ".")),
+                        "removed": r.outcome.passed,
+                    }
+                    for r in title.removals
+                ],
+                "tie": None
+                if title.tie is None
+                else {
+                    "step": title.tie.step,
+                    "votes": title.tie.votes,
+                    "places": title.tie.places,
+                    "tied": [c.cadre.full_name for c in title.tie.tied],
+                    "chosen_by_head": [c.cadre.full_name for c in title.tie.chosen],
+                    "resolved": title.tie.resolved,
+                },
+                "candidates": candidates,
+            }
+        )
+    return {
+        "input": {"file": loaded.path.name, "sha256": loaded.sha256},
+        "procedure": decision.procedure_name,
+        "rule_set": decision.rules.name,
+        "complete": decision.complete,
+        "titles": titles,
+        "documents": [
+            {"file": d.file_name, "title": d.title, "template": d.template} for d in documents
+        ],
+        "warnings": [str(p) for p in validated.report.warnings],
+    }
+
+
+def _incomplete_report(validated: Validated, decision: RoundDecision) -> Report:
+    report = Report(list(validated.report.problems))
+    open_titles = ", ".join(t.title.name for t in decision.titles if not t.complete) or "all titles"
+    report.add(
+        Problem(
+            Location(str(validated.loaded.path), 5, "Kết quả"),
+            f"the round is not complete: the deciding step has no results for {open_titles}",
+            hint="a dossier needs every voting step counted; `docgen validate` shows the rest",
+        )
+    )
+    return report
+
+
+def build_dossier(path: Path, out_dir: Path, templates: Path | None = None) -> DossierResult:
+    """Validate ``path`` and write its dossier into ``out_dir`` (replaced whole, atomically).
+
+    Raises:
+        InputError: with the full report when the input has errors or the round is incomplete;
+            nothing is written.
+        TemplateError: when a template is missing or fails to render; nothing is written.
+        EnvironmentProblem: when ``out_dir`` exists, is not a docgen dossier and is not empty.
+    """
+    validated = validate_path(path)
+    decision = validated.decision
+    if not validated.report.ok or decision is None or validated.model is None:
+        raise InputError(validated.report)
+    if not decision.complete:
+        raise InputError(_incomplete_report(validated, decision))
+    root = template_root(templates)
+    documents = plan_documents(validated.model, decision)
+    kind = validated.model.info.issuer_kind
+    rendered = [
+        (doc.file_name, render_docx(template_path(root, kind, doc.template), doc.context))
+        for doc in documents
+    ]
+    record = decisions_record(validated, decision, documents)
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "decisions.json").exists():
+        raise EnvironmentProblem(
+            f"{out_dir} is not empty and holds no docgen dossier; choose an empty or new folder"
+        )
+    with staged_directory(out_dir) as stage:
+        for name, data in rendered:
+            (stage / name).write_bytes(data)
+        (stage / "decisions.json").write_text(
+            json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    return DossierResult(
+        out_dir, [name for name, _ in rendered] + ["decisions.json"], validated.report
+    )
