@@ -32,7 +32,9 @@ class Builder:
     """Writes one template document following one style profile."""
 
     def __init__(self, profile: dict[str, Any], landscape: bool = False):
-        self.profile = profile
+        self.profile = dict(profile)
+        if landscape:
+            self.profile["table"] = profile["wide_table"]
         self.doc = Document()
         self.landscape = landscape
         page = profile["page"]
@@ -167,6 +169,13 @@ class Builder:
         layout = OxmlElement("w:tblLayout")
         layout.set(qn("w:type"), "fixed")
         properties.append(layout)
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), "57")  # 1 mm: narrow columns keep dates on one line
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        properties.append(margins)
         if borders:
             element = OxmlElement("w:tblBorders")
             for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -401,7 +410,7 @@ def _header_row(b: Builder, row: Any, texts: list[str], *, italic: bool = False)
 
 
 def _proposed_table(b: Builder) -> None:
-    table = b.table(_scaled(b, [10, 38, 20, 40, 25, 15, 17]), 1)
+    table = b.table(_scaled(b, [12, 38, 22, 40, 25, 15, 18]), 1)
     _header_row(
         b,
         table.rows[0],
@@ -489,7 +498,7 @@ def _minutes(builder: Builder) -> None:
 
 
 def _results_table(b: Builder) -> None:
-    table = b.table(_scaled(b, [10, 42, 50, 18, 25, 25]), 1)
+    table = b.table(_scaled(b, [12, 42, 50, 18, 25, 23]), 1)
     _header_row(
         b,
         table.rows[0],
@@ -567,7 +576,7 @@ def _group_rows(b: Builder, table: Any, span_tag: str = "") -> None:
 def _summary_review(builder: Builder) -> None:
     b = builder
     _summary_heading(b, "BIỂU TỔNG HỢP KẾT QUẢ RÀ SOÁT, BỔ SUNG QUY HOẠCH CÁN BỘ")
-    table = b.table(_scaled(b, [9, 34, 17, 17, 34, 25, 25, 26, 16, 25, 15, 15, 15, 24]), 3)
+    table = b.table(_scaled(b, [11, 32, 23, 23, 32, 22, 22, 22, 16, 24, 16, 16, 16, 20]), 3)
     size = b.profile["table"]["header_size"]
     top, second, numbers = table.rows
     spans = [
@@ -592,7 +601,7 @@ def _summary_review(builder: Builder) -> None:
     b.cell_text(second.cells[2], "Nam", size=size, bold=True)
     b.cell_text(second.cells[3], "Nữ", size=size, bold=True)
     for offset in range(3):
-        b.cell_text(second.cells[10 + offset], "{{ years[%d] }}" % offset, size=size, bold=True)
+        b.cell_text(second.cells[10 + offset], f"{{{{ years[{offset}] }}}}", size=size, bold=True)
     b.repeat_header(top)
     b.repeat_header(second)
     _header_row(b, numbers, [f"({i})" for i in range(1, 15)], italic=True)
@@ -628,7 +637,7 @@ def _summary_next_term(builder: Builder) -> None:
     drops the tag cells, so a 3-voting-step procedure renders with the template's 12 columns."""
     b = builder
     _summary_heading(b, "BIỂU TỔNG HỢP KẾT QUẢ QUY HOẠCH CÁN BỘ NHIỆM KỲ KẾ TIẾP")
-    table = b.table(_scaled(b, [9, 34, 17, 17, 38, 28, 28, 18, 24, 24, 24, 22]), 2)
+    table = b.table(_scaled(b, [11, 36, 23, 23, 38, 28, 28, 18, 26, 26, 26, 22]), 2)
     top, numbers = table.rows
     loop = ["{%tc for step in voting_steps %}", "{{ step.header }}", "{%tc endfor %}"]
     _header_row(
@@ -686,6 +695,7 @@ def _summary_next_term(builder: Builder) -> None:
 
 def _summary_signature(b: Builder) -> None:
     signature = b.profile["signature"]
+    b.para()  # keeps the signature table apart: adjacent tables merge into one in Word
     table = b.table([b.text_width_mm * 0.45, b.text_width_mm * 0.55], 1, borders=False)
     left, right = table.rows[0].cells
     b.cell_text(

@@ -93,7 +93,7 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
     removed = [(title, cadre) for title in decision.titles for cadre in title.removed]
     if removed:
         rows.append(_group("B", "ĐƯA RA KHỎI QUY HOẠCH"))
-        for index, (title, cadre) in enumerate(removed, start=1):
+        for index, (_title, cadre) in enumerate(removed, start=1):
             rows.append(row(cadre, index, "", "Đưa ra khỏi quy hoạch"))
     subject = f"Chức danh {', '.join(t.name for t in round_input.titles)} - nhiệm kỳ {info.term}"
     return {
