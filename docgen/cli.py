@@ -151,5 +151,25 @@ def dossier(workbook: Path, out_dir: Path, templates: Path | None) -> None:
         click.echo(f"wrote {result.out_dir / name}")
 
 
+@main.command("check-templates")
+@click.argument("workbook", type=_INPUT)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Templates folder (default: the project's templates/).",
+)
+@_handle_errors
+def check_templates_command(workbook: Path, templates: Path | None) -> None:
+    """Check each template against the context WORKBOOK gives it: missing or unused variables."""
+    from docgen.checks import check_templates
+
+    mismatches = check_templates(workbook, templates)
+    for mismatch in mismatches:
+        click.echo(str(mismatch))
+    if mismatches:
+        sys.exit(EXIT_TEMPLATE)
+    click.echo("templates match their contexts")
+
+
 if __name__ == "__main__":
     main()

@@ -339,6 +339,7 @@ def _decide_title(
         if i not in removed and key in {fold_key(t) for t in c.planned_titles}
     ]
 
+    findings += _kept_findings(round_input, title, decision.kept, rules)
     nominations = [s for s in steps if s.kind == StepKind.NOMINATION]
     if not nominations:
         decision.complete = True
@@ -489,6 +490,33 @@ def _decide_title(
                 )
             )
     return decision
+
+
+def _kept_findings(
+    round_input: RoundInput, title: Title, kept: list[Cadre], rules: RuleSet
+) -> list[Finding]:
+    """Warn about people kept in planning who meet an automatic-removal ground (Quy định
+    50-QĐ/TW, kept by 377-QĐ/TW): too little working time left, or disciplined. docgen does not
+    remove them itself: the removal is the collective's decision."""
+    findings = []
+    info = round_input.info
+    for cadre in kept:
+        result = check_eligibility(
+            cadre, title, info.round_kind, info.reference_date, rules, cadre.planned_titles
+        )
+        grounds = [r for r in result.reasons if r.startswith(("không đủ tuổi", "bị kỷ luật"))]
+        if grounds:
+            findings.append(
+                Finding(
+                    "cadres",
+                    round_input.cadres.index(cadre),
+                    "planned_titles",
+                    f"{cadre.full_name} stays planned for {title.name} but " + "; ".join(grounds),
+                    hint="a ground for removal from planning: hold a removal vote",
+                    severity=Severity.WARNING,
+                )
+            )
+    return findings
 
 
 def _eligible(candidate: CandidateDecision) -> bool:

@@ -367,7 +367,7 @@ def _submission(builder: Builder) -> None:
     b.body("{{ line }}")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
-    b.body("{{ labels.proposed }} Đề nghị phê duyệt bổ sung quy hoạch", bold=True)
+    b.body("{{ labels.proposed }} {{ proposed_heading }}", bold=True)
     b.body("{{ proposed_intro }}")
     _proposed_table(b)
     b.tag("{%p for line in notes %}")

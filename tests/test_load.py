@@ -73,7 +73,9 @@ def test_headers_match_ignoring_case_spaces_and_unicode_form(tmp_path: Path) -> 
 
 def test_a_missing_column_names_the_sheet_and_the_near_miss(tmp_path: Path) -> None:
     target = tmp_path / "round.xlsx"
-    _rewrite_headers(STATE_EXAMPLE.with_suffix(".xlsx"), target, "Cán bộ", {"Ngày sinh": "Ngày sinhh"})
+    _rewrite_headers(
+        STATE_EXAMPLE.with_suffix(".xlsx"), target, "Cán bộ", {"Ngày sinh": "Ngày sinhh"}
+    )
     errors = [str(p) for p in load_round(target).report.errors]
     assert any(
         "sheet “Cán bộ”, row 1: error: required column is missing; expected a header “Ngày sinh”, found “Ngày sinhh” (rename “Ngày sinhh” to “Ngày sinh”)"
@@ -100,9 +102,21 @@ def test_bad_cells_are_all_reported_with_row_and_column(tmp_path: Path) -> None:
     workbook["Hội nghị"]["K2"] = "năm"
     workbook.save(target)
     errors = [str(p) for p in load_round(target).report.errors]
-    assert any("sheet “Cán bộ”, row 2, column C (Ngày sinh): error: invalid value; expected a real date (dd/mm/yyyy, mm/yyyy or yyyy), found “31/02/1980”" in e for e in errors), errors
-    assert any("sheet “Cán bộ”, row 3, column D (Giới tính): error: invalid value; expected one of Nam / Nữ, found “Nan”" in e for e in errors), errors
-    assert any("sheet “Hội nghị”, row 2, column K (Triệu tập): error: invalid value; expected a whole number, found “năm”" in e for e in errors), errors
+    assert any(
+        "sheet “Cán bộ”, row 2, column C (Ngày sinh): error: invalid value; expected a real date (dd/mm/yyyy, mm/yyyy or yyyy), found “31/02/1980”"
+        in e
+        for e in errors
+    ), errors
+    assert any(
+        "sheet “Cán bộ”, row 3, column D (Giới tính): error: invalid value; expected one of Nam / Nữ, found “Nan”"
+        in e
+        for e in errors
+    ), errors
+    assert any(
+        "sheet “Hội nghị”, row 2, column K (Triệu tập): error: invalid value; expected a whole number, found “năm”"
+        in e
+        for e in errors
+    ), errors
 
 
 def test_a_missing_sheet_is_named(tmp_path: Path) -> None:
@@ -115,11 +129,19 @@ def test_a_missing_sheet_is_named(tmp_path: Path) -> None:
 
 
 def test_yaml_errors_name_the_item_and_field(tmp_path: Path) -> None:
-    text = STATE_EXAMPLE.read_text(encoding="utf-8").replace("gender: Nữ, ethnicity: Thái, home_town: \"Thuận", "gender: X, ethnicity: Thái, home_town: \"Thuận", 1)
+    text = STATE_EXAMPLE.read_text(encoding="utf-8").replace(
+        'gender: Nữ, ethnicity: Thái, home_town: "Thuận',
+        'gender: X, ethnicity: Thái, home_town: "Thuận',
+        1,
+    )
     path = tmp_path / "round.yaml"
     path.write_text(text, encoding="utf-8")
     errors = [str(p) for p in load_round(path).report.errors]
-    assert any("sheet “cadres”, row 2, column gender: error: invalid value; expected one of Nam / Nữ, found “X”" in e for e in errors), errors
+    assert any(
+        "sheet “cadres”, row 2, column gender: error: invalid value; expected one of Nam / Nữ, found “X”"
+        in e
+        for e in errors
+    ), errors
 
 
 @pytest.mark.parametrize(

@@ -107,18 +107,43 @@ def test_a_tie_for_the_only_place() -> None:
 
 # Nghị định 135/2020/NĐ-CP, annex I (normal conditions): birth month → retirement month.
 MEN = [
-    ("01/1961", "04/2021"), ("09/1961", "12/2021"), ("10/1961", "04/2022"), ("06/1962", "12/2022"),
-    ("07/1962", "04/2023"), ("03/1963", "12/2023"), ("04/1963", "04/2024"), ("12/1963", "12/2024"),
-    ("01/1964", "04/2025"), ("09/1964", "12/2025"), ("10/1964", "04/2026"), ("06/1965", "12/2026"),
-    ("07/1965", "04/2027"), ("03/1966", "12/2027"), ("04/1966", "04/2028"), ("12/1966", "12/2028"),
-    ("09/1968", "09/2030"), ("12/1959", "12/2019"),
+    ("01/1961", "04/2021"),
+    ("09/1961", "12/2021"),
+    ("10/1961", "04/2022"),
+    ("06/1962", "12/2022"),
+    ("07/1962", "04/2023"),
+    ("03/1963", "12/2023"),
+    ("04/1963", "04/2024"),
+    ("12/1963", "12/2024"),
+    ("01/1964", "04/2025"),
+    ("09/1964", "12/2025"),
+    ("10/1964", "04/2026"),
+    ("06/1965", "12/2026"),
+    ("07/1965", "04/2027"),
+    ("03/1966", "12/2027"),
+    ("04/1966", "04/2028"),
+    ("12/1966", "12/2028"),
+    ("09/1968", "09/2030"),
+    ("12/1959", "12/2019"),
 ]
 WOMEN = [
-    ("01/1966", "05/2021"), ("08/1966", "12/2021"), ("09/1966", "05/2022"), ("04/1967", "12/2022"),
-    ("05/1967", "05/2023"), ("12/1967", "12/2023"), ("01/1968", "05/2024"), ("08/1968", "12/2024"),
-    ("09/1968", "05/2025"), ("04/1969", "12/2025"), ("05/1969", "05/2026"), ("12/1969", "12/2026"),
+    ("01/1966", "05/2021"),
+    ("08/1966", "12/2021"),
+    ("09/1966", "05/2022"),
+    ("04/1967", "12/2022"),
+    ("05/1967", "05/2023"),
+    ("12/1967", "12/2023"),
+    ("01/1968", "05/2024"),
+    ("08/1968", "12/2024"),
+    ("09/1968", "05/2025"),
+    ("04/1969", "12/2025"),
+    ("05/1969", "05/2026"),
+    ("12/1969", "12/2026"),
     ("01/1970", "05/2027"),
-    ("04/1975", "12/2034"), ("05/1975", "05/2035"), ("01/1980", "01/2040"), ("12/1964", "12/2019"),
+    ("04/1975", "12/2034"),
+    ("05/1975", "05/2035"),
+    ("01/1980", "01/2040"),
+    ("12/1964", "12/2019"),
 ]
 
 
@@ -131,7 +156,9 @@ def test_retirement_month_of_men_matches_the_decree(born: str, retires: str) -> 
 @pytest.mark.parametrize(("born", "retires"), WOMEN)
 def test_retirement_month_of_women_matches_the_decree(born: str, retires: str) -> None:
     month, year = born.split("/")
-    assert month_label(retirement_month(PartialDate(int(year), int(month)), Gender.FEMALE)) == retires
+    assert (
+        month_label(retirement_month(PartialDate(int(year), int(month)), Gender.FEMALE)) == retires
+    )
 
 
 def test_remaining_months_example_of_the_domain() -> None:
@@ -149,7 +176,13 @@ def test_a_birth_year_alone_counts_from_january() -> None:
 
 def _cadre(position: str, born: str, gender: str = "Nam", **extra: object) -> Cadre:
     return Cadre.model_validate(
-        {"full_name": "Lê Văn A", "birth_date": born, "gender": gender, "position": position, **extra}
+        {
+            "full_name": "Lê Văn A",
+            "birth_date": born,
+            "gender": gender,
+            "position": position,
+            **extra,
+        }
     )
 
 
@@ -220,7 +253,10 @@ def test_discipline_and_holding_the_title_disqualify() -> None:
     reference = PartialDate(2022, 4)
     disciplined = _cadre("Phó Trưởng phòng", "1985", discipline="Khiển trách (2021)")
     holder = _cadre("Trưởng phòng Kinh tế", "1985")
-    assert "bị kỷ luật" in check_eligibility(disciplined, HEAD, RoundKind.REVIEW, reference, RULES_2022).reasons[0]
+    assert (
+        "bị kỷ luật"
+        in check_eligibility(disciplined, HEAD, RoundKind.REVIEW, reference, RULES_2022).reasons[0]
+    )
     reasons = check_eligibility(holder, HEAD, RoundKind.REVIEW, reference, RULES_2022).reasons
     assert any("đã giữ chức vụ" in r for r in reasons)
 

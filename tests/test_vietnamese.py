@@ -128,7 +128,9 @@ def test_short_date_is_dd_mm_yyyy() -> None:
         (5, 5, "100,00"),
     ],
 )
-def test_percent_has_two_decimals_rounded_half_up_with_a_comma(part: int, base: int, text: str) -> None:
+def test_percent_has_two_decimals_rounded_half_up_with_a_comma(
+    part: int, base: int, text: str
+) -> None:
     assert format_percent(percent_of(part, base)) == text
 
 
@@ -143,7 +145,14 @@ def test_thousands_are_grouped_with_a_dot() -> None:
 
 
 def test_names_sort_by_given_name_then_middle_then_family() -> None:
-    names = ["Trần Văn Yến", "Nguyễn Thị Ân", "Lê Văn Anh", "Đỗ Văn An", "Phạm Văn Đức", "Hoàng Dũng"]
+    names = [
+        "Trần Văn Yến",
+        "Nguyễn Thị Ân",
+        "Lê Văn Anh",
+        "Đỗ Văn An",
+        "Phạm Văn Đức",
+        "Hoàng Dũng",
+    ]
     assert sort_names(names) == [
         "Đỗ Văn An",
         "Lê Văn Anh",

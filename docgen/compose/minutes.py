@@ -44,9 +44,12 @@ def minutes_context(
     conference = decision.conferences[step.number]
     name = conference.name or step.conference
     purpose = vote_purpose(round_input, step)
-    subject = f"Kiểm phiếu {purpose} tại {name} (bước {step.number})"
-    if info.issuer_kind == IssuerKind.PARTY:
-        subject = lower_first(subject)
+    subject = f"{purpose} tại {name}"
+    subject = (
+        lower_first(subject)
+        if info.issuer_kind == IssuerKind.PARTY
+        else subject[:1].upper() + subject[1:]
+    )
     when = []
     if conference.start:
         when.append(f"Vào hồi {_clock(conference.start)}")
@@ -114,8 +117,10 @@ def minutes_context(
         f"Biên bản kết thúc {end}được lập thành 03 bản, đã đọc lại trước hội nghị và "
         "các thành viên Tổ kiểm phiếu thống nhất ký tên./."
     )
+    header = header_context(info, DOCUMENT_SYMBOLS["minutes"], None, None)
+    del header["place_date"]  # minutes carry no date line (format.md)
     return {
-        **header_context(info, DOCUMENT_SYMBOLS["minutes"], None, None),
+        **header,
         "subject": subject,
         "opening": opening,
         "committee_intro": f"Tổ kiểm phiếu do hội nghị bầu gồm {len(committee)} đồng chí:",

@@ -204,6 +204,9 @@ def submission_context(
         "kept": kept,
         "labels": labels,
         "proposed_intro": proposed_intro,
+        "proposed_heading": "Đề nghị phê duyệt bổ sung quy hoạch"
+        if info.round_kind == RoundKind.REVIEW
+        else "Đề nghị phê duyệt quy hoạch",
         "proposed_groups": groups,
         "deciding_step_label": f"bước {deciding.number}" if deciding else "",
         "deciding_base": BASE_LABELS[deciding.base] if deciding and deciding.base else "",

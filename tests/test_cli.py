@@ -1,0 +1,97 @@
+"""The command line through click's CliRunner: exit codes and what is printed and written."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from docgen.cli import main
+
+from .conftest import PARTY_EXAMPLE, ROOT, STATE_EXAMPLE
+
+
+def test_init_writes_an_empty_workbook_that_loads(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "new.xlsx"
+    result = runner.invoke(main, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.exists()
+    again = runner.invoke(main, ["init", str(path)])
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_an_empty_workbook_reports_the_missing_facts(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "new.xlsx"
+    runner.invoke(main, ["init", str(path)])
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith("11 errors")
+    assert (
+        "sheet “Thông tin chung”, row 2, column B (Khối): error: required value is missing"
+        in result.output
+    )
+
+
+def test_schema_is_json_schema_of_the_round() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "RoundInput"
+    assert {"info", "cadres", "titles", "conferences", "results"} <= set(schema["properties"])
+
+
+def test_validate_prints_warnings_and_exits_zero() -> None:
+    result = CliRunner().invoke(main, ["validate", str(STATE_EXAMPLE.with_suffix(".xlsx"))])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("0 errors, 1 warning")
+    assert "Phó Trưởng phòng: proposed Quàng Văn Hùng, Trần Thị Mai" in result.output
+
+
+def test_validate_exits_one_on_errors(state_data: dict, write_round) -> None:  # type: ignore[no-untyped-def]
+    state_data["conferences"][0]["present"] = 6
+    result = CliRunner().invoke(main, ["validate", str(write_round(state_data))])
+    assert result.exit_code == 1
+    assert "more people present than people convened" in result.output
+
+
+def test_dossier_writes_the_documents(tmp_path: Path) -> None:
+    out = tmp_path / "dossier"
+    result = CliRunner().invoke(
+        main, ["dossier", str(PARTY_EXAMPLE.with_suffix(".xlsx")), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "01-to-trinh.docx",
+        "02-bien-ban-kiem-phieu-buoc-3.docx",
+        "03-bien-ban-kiem-phieu-buoc-4.docx",
+        "04-bien-ban-kiem-phieu-buoc-5.docx",
+        "05-bieu-tong-hop-nhiem-ky-ke-tiep.docx",
+        "decisions.json",
+    ]
+
+
+def test_dossier_refuses_a_foreign_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me")
+    result = CliRunner().invoke(main, ["dossier", str(STATE_EXAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 4
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_export_converts_yaml_to_workbook_and_back(tmp_path: Path) -> None:
+    runner = CliRunner()
+    xlsx, back = tmp_path / "r.xlsx", tmp_path / "r.yaml"
+    assert runner.invoke(main, ["export", str(STATE_EXAMPLE), str(xlsx)]).exit_code == 0
+    assert runner.invoke(main, ["export", str(xlsx), str(back)]).exit_code == 0
+    assert runner.invoke(main, ["validate", str(back)]).exit_code == 0
+
+
+def test_readme_command_reference_matches_the_cli() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `docgen ([a-z-]+)", readme, flags=re.MULTILINE))
+    assert documented == set(main.commands)
+    for name, command in main.commands.items():
+        assert (command.help or "").split("\n")[0].strip() in readme, name
