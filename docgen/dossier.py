@@ -170,7 +170,10 @@ def decisions_record(
         "documents": [
             {"file": d.file_name, "title": d.title, "template": d.template} for d in documents
         ],
-        "warnings": [str(p) for p in validated.report.warnings],
+        # Locations name the input by its file name: the record must not depend on where it ran.
+        "warnings": [
+            str(p).replace(str(loaded.path), loaded.path.name) for p in validated.report.warnings
+        ],
     }
 
 
