@@ -52,6 +52,8 @@ class Column:
     kind: str = "text"
     choices: type[LabelledEnum] | tuple[str, ...] | None = None
     width: int = 16
+    aliases: tuple[str, ...] = ()
+    """Other headers accepted for this column (never written by ``docgen init``)."""
 
     def choice_labels(self) -> list[str]:
         if self.choices is None:
@@ -166,7 +168,13 @@ SHEETS: tuple[Sheet, ...] = (
         columns=(
             Column("Bước", "step", True, "count", width=7),
             Column("Chức danh", "title", True, width=26),
-            Column("Họ và tên", "person", True, width=26),
+            Column(
+                "Họ và tên",
+                "person",
+                True,
+                width=26,
+                aliases=("Mã cán bộ", "Họ và tên (or Mã cán bộ)", "Họ và tên hoặc Mã cán bộ"),
+            ),
             Column("Đồng ý", "votes_for", kind="count", width=10),
             Column("Không đồng ý", "votes_against", kind="count", width=12),
             Column("Người đứng đầu chọn", "head_choice", kind="mark", choices=("x",), width=12),

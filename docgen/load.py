@@ -253,7 +253,29 @@ def _read_info(
             continue
         column = by_label.get(key)
         if column is None:
-            ignored.append(f"“{normalize_text(str(label))}” (row {number})")
+            combined = _combined_row(key, value, by_label)
+            if combined is None:
+                ignored.append(f"“{normalize_text(str(label))}” (row {number})")
+                continue
+            parts, problem = combined
+            where = Location(str(path), INFO_SHEET.order, actual, number, "B")
+            if problem:
+                report.add(
+                    Problem(
+                        where,
+                        problem,
+                        expected=f"{len(parts)} values separated by “,”",
+                        found=_shown(value),
+                    )
+                )
+                continue
+            for part_column, part_value in parts:
+                location = Location(
+                    str(path), INFO_SHEET.order, actual, number, f"B ({part_column.header})"
+                )
+                source.rows[(f"info.{part_column.field}", None)] = location
+                if not is_blank(part_value):
+                    values[part_column.field] = part_value
             continue
         location = Location(str(path), INFO_SHEET.order, actual, number, f"B ({column.header})")
         source.rows[(f"info.{column.field}", None)] = location
@@ -281,6 +303,29 @@ def _read_info(
     return values
 
 
+def _combined_row(
+    key: str, value: Any, by_label: dict[str, Column]
+) -> tuple[list[tuple[Column, Any]], str] | None:
+    """A row whose Mục names several items ("Số tờ trình, Ngày tờ trình"), as inputs.md prints
+    them, with the values separated by commas in the same order ("12, 15/04/2022").
+
+    Returns None when the label is not such a row; else the (column, value) pairs and a problem
+    text (empty when the values split cleanly).
+    """
+    labels = [part.strip() for part in key.split(",")]
+    if len(labels) < 2 or not all(label in by_label for label in labels):
+        return None
+    columns = [by_label[label] for label in labels]
+    if is_blank(value):
+        return [(c, None) for c in columns], ""
+    if len(columns) == 2 and columns[1].kind == "date" and not isinstance(value, str):
+        return [(columns[0], None), (columns[1], value)], ""
+    parts = [part.strip() for part in str(value).split(",")]
+    if len(parts) != len(columns):
+        return [(c, None) for c in columns], "the values of a combined row do not match its items"
+    return list(zip(columns, parts, strict=True)), ""
+
+
 def _header_row(rows: list[tuple]) -> int | None:
     for index, row in enumerate(rows):
         if any(not is_blank(cell) for cell in row):
@@ -300,6 +345,7 @@ def _read_table(
             report.add(Problem(where, "sheet has no header row", expected=_headers(sheet.columns)))
         return []
     by_header = {fold_key(c.header): c for c in sheet.columns}
+    by_header |= {fold_key(alias): c for c in sheet.columns for alias in c.aliases}
     mapping: dict[int, Column | int] = {}
     unknown: list[tuple[int, str]] = []
     for position, cell in enumerate(rows[header_index]):
