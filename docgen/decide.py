@@ -171,6 +171,7 @@ class Tie:
 
     step: int
     votes: int
+    base: int
     places: int
     tied: tuple[CandidateDecision, ...]
     chosen: tuple[CandidateDecision, ...]
@@ -450,10 +451,18 @@ def _decide_title(
         candidate.reason = f"ngoài số lượng {title.quota} người"
     decision.proposed = list(fill.selected)
     if fill.tied:
-        tie_votes = fill.tied[0].at(deciding.number).votes  # type: ignore[union-attr]
+        tie_outcome = fill.tied[0].at(deciding.number)
+        assert tie_outcome is not None  # every candidate of the fill passed the deciding step
+        tie_votes = tie_outcome.votes
         chosen = tuple(c for c in fill.tied if c.head_choice)
         decision.tie = Tie(
-            deciding.number, tie_votes, fill.places_left, fill.tied, chosen, fill.resolved
+            deciding.number,
+            tie_votes,
+            tie_outcome.base,
+            fill.places_left,
+            fill.tied,
+            chosen,
+            fill.resolved,
         )
         names = ", ".join(c.cadre.full_name for c in fill.tied)
         if fill.resolved:
@@ -478,11 +487,11 @@ def _decide_title(
                 )
     for candidate in decision.candidates:
         if candidate.head_choice and (decision.tie is None or candidate not in decision.tie.tied):
-            index = candidate.steps[-1].result_index if candidate.steps else None
+            last_row = candidate.steps[-1].result_index if candidate.steps else None
             findings.append(
                 Finding(
                     "results",
-                    index,
+                    last_row,
                     "head_choice",
                     f"head's choice for {candidate.cadre.full_name} ({title.name}) is ignored: "
                     "there is no tie at the last place",

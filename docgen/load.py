@@ -394,14 +394,14 @@ def _read_table(
         if all(is_blank(cell) for cell in row):
             continue
         record: dict[str, Any] = {}
-        for position, column in mapping.items():
+        for position, target in mapping.items():
             value = row[position] if position < len(row) else None
             if is_blank(value):
                 continue
-            if isinstance(column, int):
-                record.setdefault("ratings", {})[column] = normalize_text(str(value))
+            if isinstance(target, int):
+                record.setdefault("ratings", {})[target] = normalize_text(str(value))
             else:
-                record[column.field] = value
+                record[target.field] = value
         source.rows[(sheet.collection, len(records))] = Location(
             str(path), sheet.order, actual, offset
         )

@@ -73,7 +73,8 @@ def render_docx(path: Path, context: dict[str, Any]) -> bytes:
     try:
         template.render(context, jinja_environment(), autoescape=True)
     except JinjaTemplateError as exc:
-        line = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)
+        line = f" line {lineno}" if lineno else ""
         raise TemplateError(f"template {path}{line}: {exc}") from exc
     buffer = io.BytesIO()
     template.save(buffer)

@@ -76,12 +76,22 @@ def validate_round(
     return decision
 
 
-def _error(collection: str, index: int | None, field: str, message: str, **kw: str) -> Finding:
-    return Finding(collection, index, field, message, **kw)
+def _error(
+    collection: str,
+    index: int | None,
+    field: str,
+    message: str,
+    expected: str = "",
+    found: str = "",
+    hint: str = "",
+) -> Finding:
+    return Finding(collection, index, field, message, expected, found, hint)
 
 
-def _warning(collection: str, index: int | None, field: str, message: str, **kw: str) -> Finding:
-    return Finding(collection, index, field, message, severity=Severity.WARNING, **kw)
+def _warning(
+    collection: str, index: int | None, field: str, message: str, hint: str = ""
+) -> Finding:
+    return Finding(collection, index, field, message, hint=hint, severity=Severity.WARNING)
 
 
 def _check(round_input: RoundInput) -> Iterator[Finding]:

@@ -102,11 +102,11 @@ def minutes_context(
                 "rows": rows,
             }
         )
-        passed = ", ".join(
+        passers = ", ".join(
             f"{v.cadre.full_name} ({v.outcome.votes}/{v.outcome.base} phiếu, {v.outcome.percent_text}%)"
             for v in title_votes.passed
         )
-        outcome_lines.append(f"- Chức danh {title_name}: {passed or 'không có đồng chí nào'}.")
+        outcome_lines.append(f"- Chức danh {title_name}: {passers or 'không có đồng chí nào'}.")
     phrase = threshold_phrase(step)
     if removal:
         heading = f"Những đồng chí có {phrase} đồng ý đưa ra khỏi quy hoạch"

@@ -92,7 +92,7 @@ def submission_context(
             lines.append(" ".join(ballot_lines(conference)))
             phrase = threshold_phrase(step)
             for title_votes in votes_at(decision, step):
-                title = title_votes.title.title.name
+                title_name = title_votes.title.title.name
                 passed = ", ".join(
                     f"{v.cadre.full_name} ({v.outcome.votes} phiếu, {v.outcome.percent_text}%)"
                     for v in title_votes.passed
@@ -101,13 +101,13 @@ def submission_context(
                 who = f"có {count} đồng chí" if count else "không có đồng chí nào"
                 if step.kind == StepKind.REMOVAL:
                     lines.append(
-                        f"Chức danh {title}: bỏ phiếu đối với {len(title_votes.votes)} đồng chí; "
+                        f"Chức danh {title_name}: bỏ phiếu đối với {len(title_votes.votes)} đồng chí; "
                         f"{who} có {phrase} đồng ý đưa ra khỏi quy hoạch"
                         + (f": {passed}." if passed else ".")
                     )
                 else:
                     lines.append(
-                        f"Chức danh {title}: giới thiệu {len(title_votes.votes)} đồng chí; "
+                        f"Chức danh {title_name}: giới thiệu {len(title_votes.votes)} đồng chí; "
                         f"{who} đạt tỷ lệ phiếu đồng ý {phrase}"
                         + (f": {passed}." if passed else ".")
                     )
@@ -135,7 +135,7 @@ def submission_context(
             chosen = ", ".join(c.cadre.full_name for c in tie.chosen)
             notes.append(
                 f"Tại bước {tie.step}, chức danh {title.title.name}: các đồng chí {names} có số phiếu "
-                f"bằng nhau ({tie.votes}/{tie.tied[0].at(tie.step).base} phiếu) cho {_two_digits(tie.places)} vị trí cuối cùng; "
+                f"bằng nhau ({tie.votes}/{tie.base} phiếu) cho {_two_digits(tie.places)} vị trí cuối cùng; "
                 f"người đứng đầu đã xem xét, quyết định lựa chọn đồng chí {chosen}."
             )
         for candidate in title.candidates:
