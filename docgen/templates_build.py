@@ -576,7 +576,7 @@ def _group_rows(b: Builder, table: Any, span_tag: str = "") -> None:
 def _summary_review(builder: Builder) -> None:
     b = builder
     _summary_heading(b, "BIỂU TỔNG HỢP KẾT QUẢ RÀ SOÁT, BỔ SUNG QUY HOẠCH CÁN BỘ")
-    table = b.table(_scaled(b, [11, 32, 23, 23, 32, 22, 22, 22, 16, 24, 16, 16, 16, 20]), 3)
+    table = b.table(_scaled(b, [11, 29, 23, 23, 29, 20, 20, 19, 15, 20, 24, 24, 24, 17]), 3)
     size = b.profile["table"]["header_size"]
     top, second, numbers = table.rows
     spans = [
