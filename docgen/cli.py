@@ -151,6 +151,46 @@ def dossier(workbook: Path, out_dir: Path, templates: Path | None) -> None:
         click.echo(f"wrote {result.out_dir / name}")
 
 
+@main.command()
+@click.argument("workbook", type=_INPUT)
+@click.option("--step", "step_number", required=True, type=int, help="The voting step (Bước).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the ballot files into.",
+)
+@click.option(
+    "--copies", type=click.IntRange(min=1), help="Copies (default: people present, else convened)."
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Templates folder (default: the project's templates/).",
+)
+@_handle_errors
+def ballots(
+    workbook: Path, step_number: int, out_dir: Path, copies: int | None, templates: Path | None
+) -> None:
+    """Write the ballots of one voting step, all copies as pages of one file per ballot."""
+    from docgen.papers import write_ballots
+
+    for path in write_ballots(workbook, step_number, out_dir, copies, templates):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("workbook", type=_INPUT)
+@_handle_errors
+def status(workbook: Path) -> None:
+    """Say which step the round is at and what each title has so far."""
+    from docgen.papers import round_status
+
+    for line in round_status(workbook):
+        click.echo(line)
+
+
 @main.command("check-templates")
 @click.argument("workbook", type=_INPUT)
 @click.option(

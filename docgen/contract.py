@@ -197,6 +197,13 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Lấy đủ số lượng", "fills_quota", kind="mark", choices=("x",), width=10),
             Column("Tối đa mỗi phiếu", "max_per_ballot", kind="count", width=10),
             Column("Có mặt tối thiểu", "min_attendance", width=12),
+            Column(
+                "Một phiếu cho các chức danh",
+                "combined_ballot",
+                kind="mark",
+                choices=("x",),
+                width=12,
+            ),
         ),
     ),
     Sheet(

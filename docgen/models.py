@@ -400,6 +400,11 @@ class ProcedureStep(Model):
     base: BaseKindValue = None
     fills_quota: Mark = Field(False, description="Lấy đủ số lượng")
     max_per_ballot: OptionalCount = Field(None, description="Tối đa mỗi phiếu")
+    combined_ballot: Mark = Field(
+        False,
+        description="Một phiếu cho các chức danh: one ballot covering all titles (x) instead of "
+        "one per title; docgen extension",
+    )
     min_attendance: Share = Field(
         None,
         description="Có mặt tối thiểu: share of those convened who must be present, as 2/3 or "

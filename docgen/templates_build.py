@@ -528,9 +528,9 @@ def _results_table(b: Builder) -> None:
     _tag_row(b, table, "{%tr endfor %}")
 
 
-def _summary_heading(b: Builder, title: str) -> None:
+def _plain_header(b: Builder, left: float) -> None:
+    """The two-column header without number or date: bodies left, national lines right."""
     header = b.profile["header"]
-    left = 90
     table = b.table([left, b.text_width_mm - left], 1, borders=False)
     cell_left, cell_right = table.rows[0].cells
     b.cell_text(
@@ -557,9 +557,83 @@ def _summary_heading(b: Builder, title: str) -> None:
             bold=True,
             underline=motto.get("underline", False),
         )
+
+
+def _summary_heading(b: Builder, title: str) -> None:
+    _plain_header(b, 90)
     b.para(title, b.profile["title"]["type"]["size"], bold=True, space_before=12)
     b.para("{{ subject }}", b.profile["title"]["subject"]["size"], bold=True)
     b.para("{{ attached_to }}", b.profile["table"]["size"] + 1, italic=True, space_after=6)
+
+
+def _ballot(builder: Builder) -> None:
+    """One page per copy; the choice columns loop with {%tc %} (removal ballots name theirs)."""
+    b = builder
+    b.tag("{%p for copy in copies %}")
+    _plain_header(b, b.profile["header"]["left_width"])
+    b.para("{{ ballot_title }}", b.profile["title"]["type"]["size"], bold=True, space_before=18)
+    b.para("{{ subject }}", b.profile["title"]["subject"]["size"], bold=True)
+    b.para("{{ conference_line }}", b.profile["body"]["size"], italic=True, space_after=6)
+    b.tag("{%p for line in instructions %}")
+    b.body("{{ line }}", italic=True)
+    b.tag("{%p endfor %}")
+    b.tag("{%p for section in sections %}")
+    b.tag("{%p if section.heading %}")
+    b.body("{{ section.heading }}", bold=True, indent=False)
+    b.tag("{%p endif %}")
+    table = b.table(_scaled(b, [12, 46, 56, 22, 22, 22, 20]), 1)
+    _header_row(
+        b,
+        table.rows[0],
+        [
+            "STT",
+            "Họ và tên",
+            "Chức vụ, đơn vị công tác",
+            "{%tc for choice in choices %}",
+            "{{ choice }}",
+            "{%tc endfor %}",
+            "Ghi chú",
+        ],
+    )
+    _tag_row(b, table, "{%tr for row in section.rows %}")
+    _data_row(
+        b,
+        table,
+        [
+            "{{ row.index }}",
+            "{{ row.name }}",
+            "{{ row.position }}",
+            "{%tc for choice in choices %}",
+            "",
+            "{%tc endfor %}",
+            "{{ row.note }}",
+        ],
+        {1, 2},
+    )
+    _tag_row(b, table, "{%tr endfor %}")
+    _tag_row(b, table, "{%tr for blank in section.blanks %}")
+    _data_row(
+        b,
+        table,
+        [
+            "{{ blank }}",
+            "",
+            "",
+            "{%tc for choice in choices %}",
+            "",
+            "{%tc endfor %}",
+            "",
+        ],
+        set(),
+    )
+    _tag_row(b, table, "{%tr endfor %}")
+    b.para()
+    b.tag("{%p endfor %}")
+    b.para("{{ footer }}", b.profile["table"]["size"], italic=True, space_before=6)
+    b.tag("{%p if not loop.last %}")
+    b.page_break()
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
 
 
 def _group_rows(b: Builder, table: Any, span_tag: str = "") -> None:
@@ -693,6 +767,98 @@ def _summary_next_term(builder: Builder) -> None:
     _summary_signature(b)
 
 
+def _trich_ngang(builder: Builder) -> None:
+    b = builder
+    _summary_heading(b, "DANH SÁCH TRÍCH NGANG CÁN BỘ ĐỀ NGHỊ QUY HOẠCH")
+    table = b.table(_scaled(b, [11, 28, 23, 23, 13, 22, 23, 30, 22, 15, 17, 15, 13, 21]), 2)
+    top, numbers = table.rows
+    _header_row(
+        b,
+        top,
+        [
+            "STT",
+            "Họ và tên",
+            "Nam (ngày sinh)",
+            "Nữ (ngày sinh)",
+            "Dân tộc",
+            "Quê quán",
+            "Ngày vào Đảng",
+            "Chức vụ, đơn vị công tác hiện nay",
+            "Chuyên môn",
+            "Lý luận chính trị",
+            "Quản lý nhà nước",
+            "Ngoại ngữ",
+            "Tin học",
+            "Chức danh đề nghị quy hoạch",
+        ],
+    )
+    _header_row(b, numbers, [f"({i})" for i in range(1, 15)], italic=True)
+    _group_rows(b, table)
+    _data_row(
+        b,
+        table,
+        [
+            "{{ row.index }}",
+            "{{ row.name }}",
+            "{{ row.birth_male }}",
+            "{{ row.birth_female }}",
+            "{{ row.ethnicity }}",
+            "{{ row.home_town }}",
+            "{{ row.party_join_date }}",
+            "{{ row.position }}",
+            "{{ row.education }}",
+            "{{ row.political_theory }}",
+            "{{ row.state_management }}",
+            "{{ row.foreign_language }}",
+            "{{ row.it_skill }}",
+            "{{ row.proposed_title }}",
+        ],
+        {1, 5, 7, 8, 13},
+    )
+    _tag_row(b, table, "{%tr endif %}")
+    _tag_row(b, table, "{%tr endfor %}")
+    _summary_signature(b)
+
+
+def _structure(builder: Builder) -> None:
+    """Indicators down, a column per title ({%tc %}), then total, share and target."""
+    b = builder
+    _summary_heading(b, "BIỂU THỐNG KÊ CƠ CẤU CÁN BỘ TRONG QUY HOẠCH")
+    table = b.table(_scaled(b, [12, 80, 30, 30, 30, 30, 30, 45]), 1)
+    _header_row(
+        b,
+        table.rows[0],
+        [
+            "STT",
+            "Chỉ tiêu",
+            "{%tc for title in titles %}",
+            "{{ title.name }}",
+            "{%tc endfor %}",
+            "Tổng số (lượt người)",
+            "Tỷ lệ (%) so với tổng số lượt người",
+            "{{ rule_set }}",
+        ],
+    )
+    _tag_row(b, table, "{%tr for row in rows %}")
+    _data_row(
+        b,
+        table,
+        [
+            "{{ row.index }}",
+            "{{ row.name }}",
+            "{%tc for count in row.counts %}",
+            "{{ count }}",
+            "{%tc endfor %}",
+            "{{ row.total }}",
+            "{{ row.percent }}",
+            "{{ row.target }}",
+        ],
+        {1},
+    )
+    _tag_row(b, table, "{%tr endfor %}")
+    _summary_signature(b)
+
+
 def _summary_signature(b: Builder) -> None:
     signature = b.profile["signature"]
     b.para()  # keeps the signature table apart: adjacent tables merge into one in Word
@@ -731,6 +897,9 @@ DOCUMENTS = {
     "minutes": (_minutes, False),
     "summary_review": (_summary_review, True),
     "summary_next_term": (_summary_next_term, True),
+    "ballot": (_ballot, False),
+    "trich_ngang": (_trich_ngang, True),
+    "structure": (_structure, True),
 }
 
 

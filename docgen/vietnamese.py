@@ -28,6 +28,7 @@ __all__ = [
     "name_sort_key",
     "sort_names",
     "upper_vi",
+    "ascii_slug",
 ]
 
 _SPACES = re.compile(r"\s+")
@@ -298,3 +299,12 @@ def sort_names(names: Sequence[str]) -> list[str]:
 def upper_vi(text: str) -> str:
     """Upper-case Vietnamese text in NFC (ủy → ỦY, đảng → ĐẢNG), keeping the tone placement given."""
     return unicodedata.normalize("NFC", normalize_text(text).upper())
+
+
+def ascii_slug(text: str) -> str:
+    """A file-name slug: "Phó Trưởng phòng" → "pho-truong-phong" (đ → d, marks dropped)."""
+    decomposed = unicodedata.normalize(
+        "NFD", normalize_text(text).replace("đ", "d").replace("Đ", "D")
+    )
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")

@@ -10,6 +10,7 @@ from docgen.vietnamese import long_date
 
 __all__ = [
     "DOCUMENT_SYMBOLS",
+    "ROMAN",
     "number_symbol",
     "place_date",
     "header_context",
@@ -22,6 +23,9 @@ __all__ = [
 
 DOCUMENT_SYMBOLS = {"submission": "TTr", "minutes": "BB", "plan": "KH", "report": "BC"}
 """Document-type abbreviations (format.md, "Document-type abbreviations")."""
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+"""Group numerals of tables and sections (format.md, Tables)."""
 
 _BLANK_NUMBER = "\u00a0" * 6
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from docgen.compose.common import (
     DOCUMENT_SYMBOLS,
+    ROMAN,
     header_context,
     lower_first,
     signature_context,
@@ -33,8 +34,6 @@ from docgen.rules.recipients import archive_line, recipient_lines
 from docgen.vietnamese import number_words
 
 __all__ = ["submission_context", "submission_subject", "legal_bases"]
-
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 def legal_bases(round_input: RoundInput, decision: RoundDecision) -> list[str]:
@@ -167,7 +166,7 @@ def submission_context(
         total += len(rows)
         groups.append(
             {
-                "label": _ROMAN[number],
+                "label": ROMAN[number],
                 "title": f"Quy hoạch chức danh {title.title.name}",
                 "rows": rows,
             }

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from docgen.compose.common import number_symbol, signature_context
+from docgen.compose.common import ROMAN, number_symbol, signature_context
 from docgen.compose.steps import BASE_LABELS
 from docgen.decide import CandidateDecision, RoundDecision
 from docgen.models import Cadre, Gender, RoundInput, StepKind
 from docgen.vietnamese import short_date
 
-__all__ = ["summary_review_context", "summary_next_term_context"]
+__all__ = [
+    "summary_review_context",
+    "summary_next_term_context",
+    "attached_to",
+    "identity_row",
+    "group_row",
+    "ROMAN",
+]
 
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
-
-def _attached_to(round_input: RoundInput) -> str:
+def attached_to(round_input: RoundInput) -> str:
     info = round_input.info
     number = number_symbol(info.issuer_kind, info.submission_number, "TTr", info.body_symbol)
     day = f" ngày {short_date(info.submission_date)}" if info.submission_date else ""
@@ -28,7 +33,7 @@ def _attached_to(round_input: RoundInput) -> str:
     return f"(Kèm theo Tờ trình số {number}{day}{of})"
 
 
-def _identity(cadre: Cadre, index: int) -> dict[str, Any]:
+def identity_row(cadre: Cadre, index: int) -> dict[str, Any]:
     birth = str(cadre.birth_date)
     male = cadre.gender == Gender.MALE
     return {
@@ -43,7 +48,7 @@ def _identity(cadre: Cadre, index: int) -> dict[str, Any]:
     }
 
 
-def _group(label: str, name: str) -> dict[str, Any]:
+def group_row(label: str, name: str) -> dict[str, Any]:
     return {"group": True, "label": label, "name": name}
 
 
@@ -53,7 +58,7 @@ def _common(round_input: RoundInput, subject: str) -> dict[str, Any]:
         "parent_body": info.parent_body,
         "issuing_body": info.issuing_body,
         "subject": subject,
-        "attached_to": _attached_to(round_input),
+        "attached_to": attached_to(round_input),
         "signature": signature_context(info),
         "prepared_by_heading": "NGƯỜI LẬP BIỂU",
         "prepared_by": "",
@@ -70,7 +75,7 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
     years = [last - 2, last - 1, last]
 
     def row(cadre: Cadre, index: int, proposed_title: str, proposal: str) -> dict[str, Any]:
-        data = _identity(cadre, index)
+        data = identity_row(cadre, index)
         data.update(
             planned_title="; ".join(cadre.planned_titles),
             proposed_title=proposed_title,
@@ -80,9 +85,9 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
         )
         return data
 
-    rows: list[dict[str, Any]] = [_group("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
+    rows: list[dict[str, Any]] = [group_row("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
     for number, title in enumerate(decision.titles):
-        rows.append(_group(_ROMAN[number], f"Chức danh {title.title.name}"))
+        rows.append(group_row(ROMAN[number], f"Chức danh {title.title.name}"))
         index = 0
         for cadre in title.kept:
             index += 1
@@ -92,7 +97,7 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
             rows.append(row(candidate.cadre, index, title.title.name, "Bổ sung quy hoạch"))
     removed = [(title, cadre) for title in decision.titles for cadre in title.removed]
     if removed:
-        rows.append(_group("B", "ĐƯA RA KHỎI QUY HOẠCH"))
+        rows.append(group_row("B", "ĐƯA RA KHỎI QUY HOẠCH"))
         for index, (_title, cadre) in enumerate(removed, start=1):
             rows.append(row(cadre, index, "", "Đưa ra khỏi quy hoạch"))
     subject = f"Chức danh {', '.join(t.name for t in round_input.titles)} - nhiệm kỳ {info.term}"
@@ -123,11 +128,11 @@ def summary_next_term_context(round_input: RoundInput, decision: RoundDecision) 
             cells.append(f"{outcome.votes} ({outcome.percent_text}%)" if outcome else "")
         return cells
 
-    rows: list[dict[str, Any]] = [_group("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
+    rows: list[dict[str, Any]] = [group_row("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
     for number, title in enumerate(decision.titles):
-        rows.append(_group(_ROMAN[number], f"Chức danh {title.title.name}"))
+        rows.append(group_row(ROMAN[number], f"Chức danh {title.title.name}"))
         for index, candidate in enumerate(title.proposed, start=1):
-            data = _identity(candidate.cadre, index)
+            data = identity_row(candidate.cadre, index)
             note = ""
             if title.tie and candidate in title.tie.chosen:
                 note = "Người đứng đầu lựa chọn khi bằng phiếu"

@@ -1,0 +1,186 @@
+"""Ballots (phiếu giới thiệu, phiếu biểu quyết, phiếu đưa ra khỏi quy hoạch) of one voting step.
+
+Who is on the ballot of step N (issue #3): the people given for step N in "Kết quả" (votes may
+still be empty); when none are given, those who passed the previous voting step and are eligible;
+at the discovery step (the first nomination step), the eligible people holding a source position
+of the title; for a removal vote, those currently planned for the title. Candidates are printed in
+Vietnamese name order (vietnamese.md); nothing on a ballot identifies the voter (domain.md §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from docgen.compose.common import titles_phrase
+from docgen.compose.steps import step_heading
+from docgen.decide import Roster, RoundDecision, TitleDecision
+from docgen.models import BallotForm, Cadre, ProcedureStep, RoundInput, StepKind
+from docgen.rules.eligibility import cadre_object, check_eligibility
+from docgen.vietnamese import ascii_slug, fold_key, name_sort_key, short_date
+
+__all__ = ["Ballot", "ballot_candidates", "step_ballots"]
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One ballot file: its name, the titles it covers, and its template context."""
+
+    file_name: str
+    titles: tuple[str, ...]
+    context: dict[str, Any]
+    copies: int
+
+
+def _sorted(cadres: list[Cadre]) -> list[Cadre]:
+    return sorted(cadres, key=lambda c: (name_sort_key(c.full_name), c.birth_date.month_index()))
+
+
+def ballot_candidates(
+    round_input: RoundInput, decision: RoundDecision, step: ProcedureStep, title: TitleDecision
+) -> list[Cadre]:
+    """The people on the ballot of ``step`` for ``title``, in name order (see module docstring)."""
+    roster = Roster(round_input.cadres)
+    key = fold_key(title.title.name)
+    given = []
+    for result in round_input.results:
+        if result.step == step.number and fold_key(result.title) == key:
+            index, _, _ = roster.resolve(result.person)
+            if index is not None:
+                given.append(round_input.cadres[index])
+    if given:
+        return _sorted(given)
+    if step.kind == StepKind.REMOVAL:
+        return _sorted(
+            [c for c in round_input.cadres if key in {fold_key(t) for t in c.planned_titles}]
+        )
+    nominations = [s for s in decision.procedure if s.kind == StepKind.NOMINATION]
+    position = nominations.index(step)
+    info = round_input.info
+    if position > 0:
+        previous = nominations[position - 1].number
+        return _sorted(
+            [
+                c.cadre
+                for c in title.candidates
+                if (outcome := c.at(previous)) is not None
+                and outcome.passed
+                and (c.eligibility is None or c.eligibility.eligible)
+            ]
+        )
+    sources = []
+    for cadre in round_input.cadres:
+        if key in {fold_key(t) for t in cadre.planned_titles}:
+            continue
+        if not title.title.source_1 and not title.title.source_2:
+            continue
+        if cadre_object(cadre, title.title) is None:
+            continue
+        eligibility = check_eligibility(
+            cadre,
+            title.title,
+            info.round_kind,
+            info.reference_date,
+            decision.rules,
+            cadre.planned_titles,
+        )
+        if eligibility.eligible:
+            sources.append(cadre)
+    return _sorted(sources)
+
+
+def _discovery(decision: RoundDecision, step: ProcedureStep) -> bool:
+    nominations = [s for s in decision.procedure if s.kind == StepKind.NOMINATION]
+    return bool(nominations) and nominations[0] is step
+
+
+def step_ballots(
+    round_input: RoundInput, decision: RoundDecision, step: ProcedureStep, copies: int | None = None
+) -> list[Ballot]:
+    """The ballots of ``step``: one per title, or one covering all titles when the procedure
+    says so (``combined_ballot``). ``copies`` defaults to those present, else those convened,
+    else 1."""
+    info = round_input.info
+    conference = decision.conferences.get(step.number)
+    if copies is None:
+        copies = (conference.present or conference.convened or 1) if conference else 1
+    removal = step.kind == StepKind.REMOVAL
+    discovery = not removal and _discovery(decision, step)
+    if removal:
+        heading = "PHIẾU BIỂU QUYẾT ĐƯA RA KHỎI QUY HOẠCH"
+        choices = ["Đồng ý đưa ra khỏi quy hoạch", "Không đồng ý"]
+        instruction = (
+            "Đồng ý đưa đồng chí nào ra khỏi quy hoạch thì đánh dấu (X) vào cột “Đồng ý đưa ra "
+            "khỏi quy hoạch”; không đồng ý thì đánh dấu (X) vào cột “Không đồng ý”."
+        )
+    else:
+        heading = (
+            "PHIẾU GIỚI THIỆU NHÂN SỰ QUY HOẠCH"
+            if discovery
+            else "PHIẾU BIỂU QUYẾT GIỚI THIỆU NHÂN SỰ QUY HOẠCH"
+        )
+        choices = ["Đồng ý", "Không đồng ý"]
+        instruction = (
+            "Đồng ý giới thiệu đồng chí nào thì đánh dấu (X) vào cột “Đồng ý”; không đồng ý thì "
+            "đánh dấu (X) vào cột “Không đồng ý”."
+        )
+        if step.max_per_ballot:
+            instruction += f" Mỗi chức danh giới thiệu không quá {step.max_per_ballot} người."
+    extra = []
+    if discovery:
+        extra.append(
+            "Nếu giới thiệu người khác (có đủ tiêu chuẩn, điều kiện) thì ghi họ và tên, chức vụ "
+            "vào dòng trống và đánh dấu (X) vào cột “Đồng ý”."
+        )
+    if step.form == BallotForm.OPEN:
+        extra.append("Biểu quyết công khai.")
+    blanks = (step.max_per_ballot or 3) if discovery else 0
+    sections = []
+    for title in decision.titles:
+        candidates = ballot_candidates(round_input, decision, step, title)
+        sections.append(
+            {
+                "title": title.title.name,
+                "heading": f"Chức danh: {title.title.name}",
+                "rows": [
+                    {"index": i, "name": c.full_name, "position": c.position_and_unit, "note": ""}
+                    for i, c in enumerate(candidates, start=1)
+                ],
+                "blanks": [len(candidates) + i for i in range(1, blanks + 1)],
+            }
+        )
+    name = (conference.name if conference and conference.name else None) or step.conference
+    when = f", ngày {short_date(conference.date)}" if conference and conference.date else ""
+    base = {
+        "parent_body": info.parent_body,
+        "issuing_body": info.issuing_body,
+        "ballot_title": heading,
+        "conference_line": f"({name}{when})",
+        "instructions": [instruction, *extra],
+        "choices": choices,
+        "footer": "Phiếu không phải ký tên; không ghi thêm nội dung khác vào phiếu.",
+        "copies": list(range(copies)),
+    }
+    prefix = f"phieu-buoc-{step.number}"
+    if step.combined_ballot:
+        context = {
+            **base,
+            "subject": f"{titles_phrase(round_input).capitalize()} nhiệm kỳ {info.term}",
+            "sections": sections,
+        }
+        return [Ballot(f"{prefix}.docx", tuple(s["title"] for s in sections), context, copies)]
+    ballots = []
+    for section in sections:
+        context = {
+            **base,
+            "subject": f"Chức danh {section['title']} nhiệm kỳ {info.term}",
+            "sections": [{**section, "heading": ""}],
+        }
+        file_name = f"{prefix}-{ascii_slug(section['title'])}.docx"
+        ballots.append(Ballot(file_name, (section["title"],), context, copies))
+    return ballots
+
+
+def ballot_title_line(step: ProcedureStep, round_input: RoundInput, decision: RoundDecision) -> str:
+    """A line naming the step's ballots, for document indexes."""
+    return f"Phiếu của {step_heading(step, decision.conferences.get(step.number))}"
