@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from docgen.compose.common import titles_phrase
-from docgen.compose.steps import step_heading
 from docgen.decide import Roster, RoundDecision, TitleDecision
 from docgen.models import BallotForm, Cadre, ProcedureStep, RoundInput, StepKind
 from docgen.rules.eligibility import cadre_object, check_eligibility
@@ -135,7 +134,7 @@ def step_ballots(
     if step.form == BallotForm.OPEN:
         extra.append("Biểu quyết công khai.")
     blanks = (step.max_per_ballot or 3) if discovery else 0
-    sections = []
+    sections: list[dict[str, Any]] = []
     for title in decision.titles:
         candidates = ballot_candidates(round_input, decision, step, title)
         sections.append(
@@ -181,6 +180,3 @@ def step_ballots(
     return ballots
 
 
-def ballot_title_line(step: ProcedureStep, round_input: RoundInput, decision: RoundDecision) -> str:
-    """A line naming the step's ballots, for document indexes."""
-    return f"Phiếu của {step_heading(step, decision.conferences.get(step.number))}"
