@@ -181,6 +181,28 @@ def ballots(
 
 
 @main.command()
+@click.argument("source", type=_INPUT)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write ke-hoach.docx into.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Templates folder (default: the project's templates/).",
+)
+@_handle_errors
+def plan(source: Path, out_dir: Path, templates: Path | None) -> None:
+    """Write the plan (Kế hoạch) of a round, or of a plan outline YAML (kind: plan)."""
+    from docgen.papers import write_plan
+
+    click.echo(f"wrote {write_plan(source, out_dir, templates)}")
+
+
+@main.command()
 @click.argument("workbook", type=_INPUT)
 @_handle_errors
 def status(workbook: Path) -> None:

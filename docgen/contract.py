@@ -100,6 +100,24 @@ INFO_SHEET = Sheet(
     ),
 )
 
+PLAN_SHEET = Sheet(
+    name="Kế hoạch",
+    collection="plan",
+    required=False,
+    order=8,
+    columns=(
+        Column("Số kế hoạch", "number"),
+        Column("Ngày kế hoạch", "date", kind="partial_date"),
+        Column("Quyền ký", "signing_authority"),
+        Column("Chức vụ người ký", "signer_position"),
+        Column("Người ký", "signer_name"),
+        Column("Mục đích, yêu cầu", "purposes", kind="list"),
+        Column("Tổ chức thực hiện", "organisation", kind="list"),
+        Column("Thời hạn", "deadline", kind="date"),
+    ),
+)
+"""docgen extension: the round's plan (Kế hoạch), a Mục | Giá trị sheet like "Thông tin chung"."""
+
 SHEETS: tuple[Sheet, ...] = (
     INFO_SHEET,
     Sheet(
@@ -219,4 +237,5 @@ SHEETS: tuple[Sheet, ...] = (
     ),
 )
 
-SHEET_BY_COLLECTION = {sheet.collection: sheet for sheet in SHEETS}
+KEY_VALUE_SHEETS = (INFO_SHEET, PLAN_SHEET)
+SHEET_BY_COLLECTION = {sheet.collection: sheet for sheet in (*SHEETS, PLAN_SHEET)}

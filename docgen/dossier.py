@@ -1,7 +1,9 @@
 """Assemble: a validated, complete round → the dossier folder (documents + decisions.json).
 
-The dossier (seed ke-hoach-quy-hoạch-vpubnd-son-la.txt part C.1): the submission, the vote-count
-minutes of each voting conference, the summary table of the round kind. Everything is rendered in
+The dossier (seed ke-hoach-quy-hoach-vpubnd-son-la.txt part C.1): the submission, the vote-count
+minutes of each voting conference, the summary table of the round kind; then the trích ngang list,
+the structure statistics, the round's plan (when the workbook carries one) and a specimen of each
+ballot used. Everything is rendered in
 memory first and written into a staging folder that replaces the destination in one rename; on
 any validation error nothing is written.
 """
@@ -13,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.compose.ballots import step_ballots
 from docgen.compose.minutes import minutes_context, vote_purpose
+from docgen.compose.plan import plan_context, round_plan_outline
 from docgen.compose.submission import submission_context
 from docgen.compose.summary import summary_next_term_context, summary_review_context
+from docgen.compose.tables import structure_context, trich_ngang_context
 from docgen.decide import Outcome, RoundDecision
 from docgen.errors import EnvironmentProblem, InputError, Location, Problem, Report
 from docgen.models import RoundInput, RoundKind, StepKind
@@ -78,14 +83,52 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Doc
             "Biểu tổng hợp kết quả quy hoạch nhiệm kỳ kế tiếp",
             summary_next_term_context(round_input, decision),
         )
-    attachments = [d.title for d in minutes] + [summary.title]
+    tables = [
+        summary,
+        Document(
+            "danh-sach-trich-ngang.docx",
+            "trich_ngang",
+            "Danh sách trích ngang cán bộ đề nghị quy hoạch",
+            trich_ngang_context(round_input, decision),
+        ),
+        Document(
+            "thong-ke-co-cau.docx",
+            "structure",
+            "Biểu thống kê cơ cấu cán bộ trong quy hoạch",
+            structure_context(round_input, decision),
+        ),
+    ]
+    attachments = [d.title for d in minutes] + [d.title for d in tables]
     submission = Document(
         "to-trinh.docx",
         "submission",
         "Tờ trình",
         submission_context(round_input, decision, attachments),
     )
-    documents = [submission, *minutes, summary]
+    extra: list[Document] = []
+    if round_input.plan is not None:
+        extra.append(
+            Document(
+                "ke-hoach.docx",
+                "plan",
+                "Kế hoạch",
+                plan_context(round_plan_outline(round_input, decision)),
+            )
+        )
+    for step in decision.procedure:
+        if step.kind == StepKind.PREPARATION or step.number not in decision.conferences:
+            continue
+        for ballot in step_ballots(round_input, decision, step, copies=1):
+            titles = ", ".join(ballot.titles)
+            extra.append(
+                Document(
+                    ballot.file_name,
+                    "ballot",
+                    f"Mẫu phiếu bước {step.number} ({titles})",
+                    ballot.context,
+                )
+            )
+    documents = [submission, *minutes, *tables, *extra]
     return [
         Document(f"{index:02d}-{doc.file_name}", doc.template, doc.title, doc.context)
         for index, doc in enumerate(documents, start=1)

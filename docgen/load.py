@@ -19,8 +19,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from docgen.contract import (
-    INFO_SHEET,
+    KEY_VALUE_SHEETS,
     LISTS_SHEET,
+    PLAN_SHEET,
     RATING_HEADER,
     SHEET_BY_COLLECTION,
     SHEETS,
@@ -38,6 +39,7 @@ from docgen.models import (
     RoundInput,
     Title,
 )
+from docgen.plan_model import PlanSettings
 from docgen.values import is_blank
 from docgen.vietnamese import fold_key, normalize_text
 
@@ -77,9 +79,8 @@ class SourceMap:
             return Location(self.file, order, name, row, field_name)
         if base is None:
             base = Location(self.file, order, sheet.name if sheet else collection)
-        if collection == "info":
-            base = self.rows.get((f"info.{field_name}", None), base)
-            return base
+        if collection in {"info", "plan"}:
+            return self.rows.get((f"{collection}.{field_name}", None), base)
         column = self.columns.get((collection, field_name), "") if field_name else ""
         if field_name and not column and sheet:
             header = next((c.header for c in sheet.columns if c.field == field_name), field_name)
@@ -202,7 +203,7 @@ def load_workbook_round(path: Path) -> LoadedRound:
     try:
         found = {fold_key(name): name for name in workbook.sheetnames}
         data: dict[str, Any] = {}
-        known = {fold_key(sheet.name) for sheet in SHEETS} | {fold_key(LISTS_SHEET)}
+        known = {fold_key(sheet.name) for sheet in (*SHEETS, PLAN_SHEET)} | {fold_key(LISTS_SHEET)}
         ignored = [name for key, name in found.items() if key not in known]
         if ignored:
             report.add(
@@ -212,7 +213,7 @@ def load_workbook_round(path: Path) -> LoadedRound:
                     severity=Severity.WARNING,
                 )
             )
-        for sheet in SHEETS:
+        for sheet in (*SHEETS, PLAN_SHEET):
             actual = found.get(fold_key(sheet.name))
             if actual is None:
                 if sheet.required:
@@ -226,8 +227,8 @@ def load_workbook_round(path: Path) -> LoadedRound:
                     )
                 continue
             rows = list(workbook[actual].iter_rows(values_only=True))
-            if sheet is INFO_SHEET:
-                data["info"] = _read_info(path, actual, rows, source, report)
+            if sheet in KEY_VALUE_SHEETS:
+                data[sheet.collection] = _read_key_values(path, sheet, actual, rows, source, report)
             else:
                 data[sheet.collection] = _read_table(path, sheet, actual, rows, source, report)
     finally:
@@ -236,13 +237,16 @@ def load_workbook_round(path: Path) -> LoadedRound:
     return LoadedRound(path, _sha256(path), model, source, report)
 
 
-def _read_info(
-    path: Path, actual: str, rows: list[tuple], source: SourceMap, report: Report
+def _read_key_values(
+    path: Path, sheet: Sheet, actual: str, rows: list[tuple], source: SourceMap, report: Report
 ) -> dict[str, Any]:
-    by_label = {fold_key(c.header): c for c in INFO_SHEET.columns}
+    """A Mục | Giá trị sheet ("Thông tin chung", "Kế hoạch"): one item per row; list items
+    take one value per line and may repeat."""
+    by_label = {fold_key(c.header): c for c in sheet.columns}
     values: dict[str, Any] = {}
     ignored: list[str] = []
-    source.rows[("info", None)] = Location(str(path), INFO_SHEET.order, actual)
+    prefix = sheet.collection
+    source.rows[(prefix, None)] = Location(str(path), sheet.order, actual)
     for number, row in enumerate(rows, start=1):
         cells = list(row) + [None, None]
         label, value = cells[0], cells[1]
@@ -258,7 +262,7 @@ def _read_info(
                 ignored.append(f"“{normalize_text(str(label))}” (row {number})")
                 continue
             parts, problem = combined
-            where = Location(str(path), INFO_SHEET.order, actual, number, "B")
+            where = Location(str(path), sheet.order, actual, number, "B")
             if problem:
                 report.add(
                     Problem(
@@ -271,31 +275,31 @@ def _read_info(
                 continue
             for part_column, part_value in parts:
                 location = Location(
-                    str(path), INFO_SHEET.order, actual, number, f"B ({part_column.header})"
+                    str(path), sheet.order, actual, number, f"B ({part_column.header})"
                 )
-                source.rows[(f"info.{part_column.field}", None)] = location
+                source.rows[(f"{prefix}.{part_column.field}", None)] = location
                 if not is_blank(part_value):
                     values[part_column.field] = part_value
             continue
-        location = Location(str(path), INFO_SHEET.order, actual, number, f"B ({column.header})")
-        source.rows[(f"info.{column.field}", None)] = location
-        if column.field == "legal_bases":
+        location = Location(str(path), sheet.order, actual, number, f"B ({column.header})")
+        source.rows[(f"{prefix}.{column.field}", None)] = location
+        if column.kind == "list":
             lines = [] if is_blank(value) else str(value).splitlines()
-            values.setdefault("legal_bases", []).extend(
+            values.setdefault(column.field, []).extend(
                 line.strip() for line in lines if line.strip()
             )
         elif not is_blank(value):
             values[column.field] = value
-    for column in INFO_SHEET.columns:
+    for column in sheet.columns:
         if column.required and column.field not in values:
             source.rows.setdefault(
-                (f"info.{column.field}", None),
-                Location(str(path), INFO_SHEET.order, actual, None, f"“{column.header}”"),
+                (f"{prefix}.{column.field}", None),
+                Location(str(path), sheet.order, actual, None, f"“{column.header}”"),
             )
     if ignored:
         report.add(
             Problem(
-                Location(str(path), INFO_SHEET.order, actual),
+                Location(str(path), sheet.order, actual),
                 "rows ignored: " + ", ".join(ignored),
                 severity=Severity.WARNING,
             )
@@ -416,6 +420,14 @@ def _headers(columns: Iterable[Column]) -> str:
 def _build_model(data: dict[str, Any], source: SourceMap, report: Report) -> RoundInput | None:
     """Validate each row on its own (so every bad cell is reported), then assemble the model."""
     info: RoundInfo | None = None
+    plan: PlanSettings | None = None
+    if "plan" in data:
+        try:
+            plan = PlanSettings.model_validate(data["plan"])
+        except ValidationError as exc:
+            for error in exc.errors():
+                field_name = str(error["loc"][0]) if error["loc"] else ""
+                report.add(_problem_from_error(source.locate("plan", None, field_name), error))
     if "info" in data:
         try:
             info = RoundInfo.model_validate(data["info"])
@@ -438,6 +450,6 @@ def _build_model(data: dict[str, Any], source: SourceMap, report: Report) -> Rou
                     report.add(_problem_from_error(location, error))
                 items.append(None)
         collections[collection] = items
-    if info is None or failed:
+    if info is None or failed or ("plan" in data and plan is None):
         return None
-    return RoundInput(info=info, **collections)
+    return RoundInput(info=info, plan=plan, **collections)

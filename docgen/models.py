@@ -436,3 +436,9 @@ class RoundInput(Model):
         default_factory=list, description="Quy trình sheet; used when procedure is Tùy chỉnh"
     )
     recipients: list[RecipientLine] = Field(default_factory=list)
+    plan: PlanSettings | None = Field(None, description="Kế hoạch sheet: the round's plan")
+
+
+from docgen.plan_model import PlanSettings  # noqa: E402  (it builds on the types above)
+
+RoundInput.model_rebuild()

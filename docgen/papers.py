@@ -10,14 +10,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.compose.ballots import step_ballots
+from docgen.compose.plan import plan_context, round_plan_outline
 from docgen.decide import Outcome, RoundDecision
 from docgen.errors import InputError, Location, Problem, Report
 from docgen.models import RoundInput, StepKind
 from docgen.output import atomic_write_bytes
+from docgen.plan_model import PlanOutline
 from docgen.render import render_docx, template_path, template_root
 from docgen.validate import Validated, validate_path
 
-__all__ = ["validated_round", "write_ballots", "round_status", "StepStatus"]
+__all__ = [
+    "validated_round",
+    "write_ballots",
+    "round_status",
+    "StepStatus",
+    "load_plan_outline",
+    "plan_outline_for",
+    "write_plan",
+]
 
 
 def validated_round(path: Path) -> tuple[Validated, RoundInput, RoundDecision]:
@@ -122,3 +132,57 @@ def round_status(path: Path) -> list[str]:
             parts.append("still in the running: " + (", ".join(going) or "nobody yet"))
         lines.append("  " + " ".join(parts))
     return lines
+
+
+def load_plan_outline(path: Path) -> PlanOutline | None:
+    """The outline of a ``kind: plan`` YAML/JSON file; None for any other input (a round).
+
+    Raises:
+        InputError: when the file says ``kind: plan`` but does not fit the outline model.
+    """
+    if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+        return None
+    import json
+
+    import yaml
+    from pydantic import ValidationError
+
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    if not isinstance(data, dict) or data.get("kind") != "plan":
+        return None
+    try:
+        return PlanOutline.model_validate(data)
+    except ValidationError as exc:
+        report = Report()
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            report.add(Problem(Location(str(path), 0, "plan", None, where), str(error["msg"])))
+        raise InputError(report) from exc
+
+
+def plan_outline_for(path: Path) -> PlanOutline:
+    """The plan of ``path``: a plan outline file as it is, or a round's plan composed from it.
+
+    Raises:
+        InputError: when the input has errors.
+    """
+    outline = load_plan_outline(path)
+    if outline is not None:
+        return outline
+    _, model, decision = validated_round(path)
+    return round_plan_outline(model, decision)
+
+
+def write_plan(path: Path, out_dir: Path, templates: Path | None = None) -> Path:
+    """Write the plan of ``path`` (see ``plan_outline_for``) into ``out_dir``/ke-hoach.docx.
+
+    Raises:
+        InputError: when the input has errors; nothing is written.
+    """
+    outline = plan_outline_for(path)
+    template = template_path(template_root(templates), outline.issuer.issuer_kind, "plan")
+    data = render_docx(template, plan_context(outline))
+    target = out_dir / "ke-hoach.docx"
+    atomic_write_bytes(target, data)
+    return target

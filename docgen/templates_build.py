@@ -286,7 +286,7 @@ class Builder:
         else:
             self.para(title.get("rule_text", ""), title["subject"]["size"])
 
-    def signature(self, *, recipients: bool = True) -> None:
+    def signature(self, *, recipients: bool = True, rich: bool = False) -> None:
         """Nơi nhận bottom left, the signature block bottom right (format.md)."""
         signature = self.profile["signature"]
         table = self.table([self.text_width_mm * 0.5, self.text_width_mm * 0.5], 1, borders=False)
@@ -407,6 +407,20 @@ def _header_row(b: Builder, row: Any, texts: list[str], *, italic: bool = False)
                 cell, text, size=size - (1 if italic else 0), bold=not italic, italic=italic
             )
     b.repeat_header(row)
+
+
+def _plan(builder: Builder) -> None:
+    """A plan: its blocks arrive as RichText (bold deadlines, italics, footnote marks)."""
+    b = builder
+    b.header()
+    b.title("KẾ HOẠCH")
+    b.tag("{%p for block in blocks %}")
+    b.body("{{r block }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p for note in footnotes %}")
+    b.para("{{r note }}", b.profile["table"]["size"], align=JUSTIFY)
+    b.tag("{%p endfor %}")
+    b.signature(rich=True)
 
 
 def _proposed_table(b: Builder) -> None:
@@ -898,6 +912,7 @@ DOCUMENTS = {
     "summary_review": (_summary_review, True),
     "summary_next_term": (_summary_next_term, True),
     "ballot": (_ballot, False),
+    "plan": (_plan, False),
     "trich_ngang": (_trich_ngang, True),
     "structure": (_structure, True),
 }

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from docgen.contract import INFO_SHEET, LISTS_SHEET, SHEETS, Column, Sheet
+from docgen.contract import INFO_SHEET, KEY_VALUE_SHEETS, LISTS_SHEET, SHEETS, Column, Sheet
 from docgen.models import RoundInput
 from docgen.output import atomic_write_bytes
 from docgen.values import PartialDate
@@ -41,7 +41,6 @@ def workbook_bytes(round_input: RoundInput | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -65,32 +64,21 @@ def workbook_bytes(round_input: RoundInput | None = None) -> bytes:
     fill = PatternFill("solid", fgColor="DDEBF7")
     data = round_input.model_dump(mode="python") if round_input else None
 
-    info = workbook.create_sheet(INFO_SHEET.name, 0)
-    info.append(["Mục", "Giá trị"])
-    info.column_dimensions["A"].width = 24
-    info.column_dimensions["B"].width = 60
-    for row, column in enumerate(INFO_SHEET.columns, start=2):
-        info.cell(row, 1, column.header).font = bold if column.required else Font()
-        value = data["info"].get(column.field) if data else None
-        if column.field == "legal_bases":
-            value = "\n".join(value) if value else None
-        info.cell(row, 2, _cell(value))
-        _format(info.cell(row, 2), column)
-        if column.choices is not None:
-            validation = DataValidation(type="list", formula1=list_range(column), allow_blank=True)
-            info.add_data_validation(validation)
-            validation.add(f"B{row}")
-    for cell in info[1]:
-        cell.font, cell.fill = bold, fill
+    for sheet in KEY_VALUE_SHEETS:
+        values = data.get(sheet.collection) if data else {}
+        if data is not None and not values and not sheet.required:
+            continue
+        _write_key_values(workbook, sheet, values or {}, list_range, bold, fill)
 
     for sheet in SHEETS:
-        if sheet is INFO_SHEET:
+        if sheet in KEY_VALUE_SHEETS:
             continue
         rows = data.get(sheet.collection, []) if data else []
         if not rows and not sheet.required and data is not None:
             continue
         _write_table(workbook, sheet, rows, list_range, bold, fill)
 
+    workbook.move_sheet(INFO_SHEET.name, offset=-workbook.sheetnames.index(INFO_SHEET.name))
     lists.sheet_state = "hidden"
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))
     for worksheet in workbook.worksheets:
@@ -100,6 +88,32 @@ def workbook_bytes(round_input: RoundInput | None = None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _write_key_values(
+    workbook: Any, sheet: Sheet, values: dict[str, Any], list_range: Any, bold: Any, fill: Any
+) -> None:
+    """A Mục | Giá trị sheet: one row per item; list items one value per line."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    worksheet = workbook.create_sheet(sheet.name)
+    worksheet.append(["Mục", "Giá trị"])
+    worksheet.column_dimensions["A"].width = 24
+    worksheet.column_dimensions["B"].width = 60
+    for cell in worksheet[1]:
+        cell.font, cell.fill = bold, fill
+    for row, column in enumerate(sheet.columns, start=2):
+        worksheet.cell(row, 1, column.header).font = bold if column.required else Font()
+        value = values.get(column.field)
+        if column.kind == "list":
+            value = "\n".join(value) if value else None
+        worksheet.cell(row, 2, _cell(value))
+        _format(worksheet.cell(row, 2), column)
+        if column.choices is not None:
+            validation = DataValidation(type="list", formula1=list_range(column), allow_blank=True)
+            worksheet.add_data_validation(validation)
+            validation.add(f"B{row}")
 
 
 def _write_table(

@@ -64,14 +64,19 @@ def test_dossier_writes_the_documents(tmp_path: Path) -> None:
         main, ["dossier", str(PARTY_EXAMPLE.with_suffix(".xlsx")), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    names = sorted(p.name for p in out.iterdir())
+    assert names[:7] == [
         "01-to-trinh.docx",
         "02-bien-ban-kiem-phieu-buoc-3.docx",
         "03-bien-ban-kiem-phieu-buoc-4.docx",
         "04-bien-ban-kiem-phieu-buoc-5.docx",
         "05-bieu-tong-hop-nhiem-ky-ke-tiep.docx",
-        "decisions.json",
+        "06-danh-sach-trich-ngang.docx",
+        "07-thong-ke-co-cau.docx",
     ]
+    assert "ke-hoach" not in " ".join(names)  # this workbook carries no "Kế hoạch"
+    assert names[-1] == "decisions.json"
+    assert len([n for n in names if re.match(r"\d+-phieu-buoc-", n)]) == 9  # 3 steps × 3 titles
 
 
 def test_dossier_refuses_a_foreign_non_empty_folder(tmp_path: Path) -> None:

@@ -93,7 +93,25 @@ def test_decisions_record_has_the_audit_fields(tmp_path: Path) -> None:
     }
     assert lan["outcome"] == "not_passed"
     documents = [d["file"] for d in record["documents"]]
-    assert documents[0] == "01-to-trinh.docx" and documents[-1] == "06-bieu-tong-hop-ra-soat.docx"
+    assert documents == [
+        "01-to-trinh.docx",
+        "02-bien-ban-kiem-phieu-buoc-1.docx",
+        "03-bien-ban-kiem-phieu-buoc-2.docx",
+        "04-bien-ban-kiem-phieu-buoc-3.docx",
+        "05-bien-ban-kiem-phieu-buoc-4.docx",
+        "06-bieu-tong-hop-ra-soat.docx",
+        "07-danh-sach-trich-ngang.docx",
+        "08-thong-ke-co-cau.docx",
+        "09-ke-hoach.docx",
+        "10-phieu-buoc-1-truong-phong.docx",
+        "11-phieu-buoc-1-pho-truong-phong.docx",
+        "12-phieu-buoc-2-truong-phong.docx",
+        "13-phieu-buoc-2-pho-truong-phong.docx",
+        "14-phieu-buoc-3-truong-phong.docx",
+        "15-phieu-buoc-3-pho-truong-phong.docx",
+        "16-phieu-buoc-4-truong-phong.docx",
+        "17-phieu-buoc-4-pho-truong-phong.docx",
+    ]
 
 
 def test_an_invalid_round_writes_nothing(state_data: dict, write_round, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

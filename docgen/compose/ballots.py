@@ -178,5 +178,3 @@ def step_ballots(
         file_name = f"{prefix}-{ascii_slug(section['title'])}.docx"
         ballots.append(Ballot(file_name, (section["title"],), context, copies))
     return ballots
-
-

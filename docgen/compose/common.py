@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from docgen.models import IssuerKind, RoundInfo, RoundInput
+from docgen.values import PartialDate
 from docgen.vietnamese import long_date
 
 __all__ = [
@@ -49,16 +50,24 @@ def number_symbol(
     return f"{shown}-{document_type}/{body_symbol}"
 
 
-def place_date(place: str, day: date | None) -> str:
-    """ "Sơn La, ngày 05 tháng 02 năm 2026"; blanks for the day, month and year when undated."""
+def place_date(place: str, day: date | PartialDate | None) -> str:
+    """ "Sơn La, ngày 05 tháng 02 năm 2026"; blanks where the date is unknown or partial, as
+    plans are issued before the registry dates them ("Sơn La, ngày      tháng 3 năm 2022")."""
+    gap = "\u00a0" * 6
     if day is None:
-        gap = "\u00a0" * 5
         return f"{place}, ngày{gap}tháng{gap}năm{gap}"
+    if isinstance(day, PartialDate):
+        if day.month is None:
+            return f"{place}, ngày{gap}tháng{gap}năm {day.year}"
+        if day.day is None:
+            month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+            return f"{place}, ngày{gap}tháng {month} năm {day.year}"
+        day = day.earliest()
     return f"{place}, {long_date(day)}"
 
 
 def header_context(
-    info: RoundInfo, document_type: str, number: str | None, day: date | None
+    info: RoundInfo, document_type: str, number: str | None, day: date | PartialDate | None
 ) -> dict[str, Any]:
     """The header fields of a template: bodies, number and symbol, place and date."""
     return {
