@@ -62,11 +62,21 @@ class Builder:
         style.paragraph_format.space_after = Pt(0)
         style.paragraph_format.space_before = Pt(0)
         self._page_numbers(section)
+        self._paragraph_style("Nơi nhận", profile["recipients"]["line"]["size"])
+        self._paragraph_style("Chú thích", profile["table"]["size"])
         body = self.doc.element.body
         for paragraph in list(body.iterchildren(qn("w:p"))):
             body.remove(paragraph)
 
     # --- low-level helpers -------------------------------------------------------------------
+
+    def _paragraph_style(self, name: str, size: float) -> None:
+        """A named paragraph style, so values rendered as rich text inherit their size."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = self.doc.styles["Normal"]
+        style.font.size = Pt(size)
 
     def _page_numbers(self, section: Any) -> None:
         """Arabic page number centred in the top margin, none on page 1 (format.md, Page)."""
@@ -305,9 +315,13 @@ class Builder:
                 paragraph.runs[0].underline = True
             paragraph.paragraph_format.space_before = Pt(12)
             self.tag("{%p for line in recipients %}", container=left)
-            self.para(
-                "{{ line }}", self.profile["recipients"]["line"]["size"], container=left, align=LEFT
+            line = self.para(
+                "{{r line }}" if rich else "{{ line }}",
+                self.profile["recipients"]["line"]["size"],
+                container=left,
+                align=LEFT,
             )
+            line.style = self.doc.styles["Nơi nhận"]
             self.tag("{%p endfor %}", container=left)
         self.tag("{%p if signature.authority %}", container=right)
         self.para(
@@ -418,7 +432,8 @@ def _plan(builder: Builder) -> None:
     b.body("{{r block }}")
     b.tag("{%p endfor %}")
     b.tag("{%p for note in footnotes %}")
-    b.para("{{r note }}", b.profile["table"]["size"], align=JUSTIFY)
+    note = b.para("{{r note }}", b.profile["table"]["size"], align=JUSTIFY)
+    note.style = b.doc.styles["Chú thích"]
     b.tag("{%p endfor %}")
     b.signature(rich=True)
 

@@ -28,6 +28,8 @@ def docx_text(path: Path) -> str:
     """Text of the document body, one line per paragraph; table cells joined with " | "."""
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
+    nested = [t for t in root.iter(f"{W}t") if len(t)]
+    assert not nested, f"{path.name}: markup inside a text element (a rich value in a plain tag)"
     lines: list[str] = []
 
     def paragraph_text(p: etree._Element) -> str:

@@ -159,10 +159,12 @@ def test_dates_keep_the_precision_given(value: object, parsed: PartialDate) -> N
     assert str(parsed) in {"12/03/1980", "03/1980", "1980"}
 
 
-def test_inputs_folder_holds_only_invented_examples() -> None:
+def test_inputs_folder_holds_only_invented_examples_and_the_public_seed_plans() -> None:
     names = sorted(p.name for p in INPUTS.iterdir())
     assert names == sorted(
         [
+            "ke-hoach-quy-hoach-thanh-uy.yaml",
+            "ke-hoach-quy-hoach-vpubnd-son-la.yaml",
             "dang-uy-phuong-to-hieu-nhiem-ky-2025-2030.xlsx",
             "dang-uy-phuong-to-hieu-nhiem-ky-2025-2030.yaml",
             "vpubnd-son-la-ra-soat-2022.xlsx",
