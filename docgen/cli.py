@@ -233,5 +233,19 @@ def check_templates_command(workbook: Path, templates: Path | None) -> None:
     click.echo("templates match their contexts")
 
 
+@main.command("check-layout")
+@click.argument("documents", nargs=-1, required=True, type=_INPUT)
+def check_layout(documents: tuple[Path, ...]) -> None:
+    """Check DOCX files against the prescribed Party or State layout (format.md)."""
+    from docgen.conformance import check_docx, issuer_kind_of
+
+    failures = [f for path in documents for f in check_docx(path, issuer_kind_of(path))]
+    for failure in failures:
+        click.echo(failure)
+    click.echo(f"{len(documents)} documents checked, {len(failures)} deviations")
+    if failures:
+        sys.exit(EXIT_TEMPLATE)
+
+
 if __name__ == "__main__":
     main()

@@ -22,7 +22,9 @@ def _names_on(path: Path) -> list[str]:
     return [cells[1] for cells in rows if cells[0].isdigit() and cells[1]]
 
 
-def test_a_round_from_plan_to_dossier(state_data: dict[str, Any], write_round, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_round_from_plan_to_dossier(
+    state_data: dict[str, Any], write_round, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     runner = CliRunner()
     full = copy.deepcopy(state_data)
     data = copy.deepcopy(state_data)
@@ -39,8 +41,16 @@ def test_a_round_from_plan_to_dossier(state_data: dict[str, Any], write_round, t
 
     # Step 1: the removal ballot lists those currently planned, in name order.
     run("ballots", str(path), "--step", "1", "--out", str(tmp_path / "b1"), "--copies", "5")
-    assert _names_on(tmp_path / "b1" / "phieu-buoc-1-truong-phong.docx") == ["Đỗ Minh Đức", "Lò Văn Thành"]
-    assert docx_text(tmp_path / "b1" / "phieu-buoc-1-truong-phong.docx").count("PHIẾU BIỂU QUYẾT ĐƯA RA KHỎI QUY HOẠCH") == 5
+    assert _names_on(tmp_path / "b1" / "phieu-buoc-1-truong-phong.docx") == [
+        "Đỗ Minh Đức",
+        "Lò Văn Thành",
+    ]
+    assert (
+        docx_text(tmp_path / "b1" / "phieu-buoc-1-truong-phong.docx").count(
+            "PHIẾU BIỂU QUYẾT ĐƯA RA KHỎI QUY HOẠCH"
+        )
+        == 5
+    )
 
     for step in (1, 2, 3, 4):
         data["conferences"].append(next(c for c in full["conferences"] if c["step"] == step))
@@ -63,18 +73,25 @@ def test_a_round_from_plan_to_dossier(state_data: dict[str, Any], write_round, t
                 "Trần Thị Mai",
                 "Lường Văn Tâm",
             ]
-            assert _names_on(out / "phieu-buoc-3-truong-phong.docx") == ["Cầm Thị Hoa", "Bạc Thị Ly"]
+            assert _names_on(out / "phieu-buoc-3-truong-phong.docx") == [
+                "Cầm Thị Hoa",
+                "Bạc Thị Ly",
+            ]
 
     assert "the round is complete" in run("status", str(path))
     run("dossier", str(path), "--out", str(tmp_path / "dossier"))
     assert (tmp_path / "dossier" / "01-to-trinh.docx").exists()
 
 
-def test_discovery_ballot_offers_eligible_sources_and_write_in_rows(state_data: dict[str, Any], write_round, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_discovery_ballot_offers_eligible_sources_and_write_in_rows(
+    state_data: dict[str, Any], write_round, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     state_data["results"] = [r for r in state_data["results"] if r["step"] == 1]
     state_data["conferences"] = [c for c in state_data["conferences"] if c["step"] == 1]
     path = write_round(state_data)
-    result = CliRunner().invoke(main, ["ballots", str(path), "--step", "2", "--out", str(tmp_path), "--copies", "1"])
+    result = CliRunner().invoke(
+        main, ["ballots", str(path), "--step", "2", "--out", str(tmp_path), "--copies", "1"]
+    )
     assert result.exit_code == 0, result.output
     text = docx_text(tmp_path / "phieu-buoc-2-truong-phong.docx")
     names = _names_on(tmp_path / "phieu-buoc-2-truong-phong.docx")
@@ -87,8 +104,14 @@ def test_discovery_ballot_offers_eligible_sources_and_write_in_rows(state_data: 
     assert len(blank_rows) == 3
 
 
-def test_ballots_of_a_preparation_step_are_refused(party_data: dict[str, Any], write_round, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(main, ["ballots", str(write_round(party_data)), "--step", "2", "--out", str(tmp_path / "x")])
+def test_ballots_of_a_preparation_step_are_refused(
+    party_data: dict[str, Any], write_round, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        main, ["ballots", str(write_round(party_data)), "--step", "2", "--out", str(tmp_path / "x")]
+    )
     assert result.exit_code == 1
-    assert "step 2 has no ballots; expected a voting step of the procedure (3, 4, 5)" in result.output
+    assert (
+        "step 2 has no ballots; expected a voting step of the procedure (3, 4, 5)" in result.output
+    )
     assert not (tmp_path / "x").exists()
