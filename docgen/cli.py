@@ -45,6 +45,33 @@ def _handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
 _INPUT = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
+def _formats(_: Any, __: Any, value: str) -> tuple[str, ...]:
+    from docgen.render import parse_formats
+
+    try:
+        return parse_formats(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+_FORMAT = click.option(
+    "--format",
+    "formats",
+    default="docx",
+    callback=_formats,
+    show_default=True,
+    help="docx, pdf, or docx,pdf.",
+)
+_ENGINE = click.option(
+    "--pdf-engine",
+    "engine",
+    type=click.Choice(["weasyprint", "libreoffice"]),
+    default="weasyprint",
+    show_default=True,
+    help="weasyprint (HTML templates) or libreoffice (converts the DOCX; Word's line breaks).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen")
 def main() -> None:
@@ -139,12 +166,24 @@ def validate(workbook: Path) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Templates folder (default: the project's templates/).",
 )
+@_FORMAT
+@_ENGINE
+@click.option(
+    "--single-pdf", is_flag=True, help="Also write ho-so.pdf: every paper, a bookmark each."
+)
 @_handle_errors
-def dossier(workbook: Path, out_dir: Path, templates: Path | None) -> None:
+def dossier(
+    workbook: Path,
+    out_dir: Path,
+    templates: Path | None,
+    formats: tuple[str, ...],
+    engine: str,
+    single_pdf: bool,
+) -> None:
     """Validate, then write the dossier: submission, minutes, summary table, decisions.json."""
     from docgen.dossier import build_dossier
 
-    result = build_dossier(workbook, out_dir, templates)
+    result = build_dossier(workbook, out_dir, templates, formats, engine, single_pdf)
     if result.report.problems:
         click.echo(result.report.render())
     for name in result.files:
@@ -194,12 +233,17 @@ def ballots(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Templates folder (default: the project's templates/).",
 )
+@_FORMAT
+@_ENGINE
 @_handle_errors
-def plan(source: Path, out_dir: Path, templates: Path | None) -> None:
+def plan(
+    source: Path, out_dir: Path, templates: Path | None, formats: tuple[str, ...], engine: str
+) -> None:
     """Write the plan (Kế hoạch) of a round, or of a plan outline YAML (kind: plan)."""
     from docgen.papers import write_plan
 
-    click.echo(f"wrote {write_plan(source, out_dir, templates)}")
+    for path in write_plan(source, out_dir, templates, formats, engine):
+        click.echo(f"wrote {path}")
 
 
 @main.command()

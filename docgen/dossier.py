@@ -25,21 +25,14 @@ from docgen.decide import Outcome, RoundDecision
 from docgen.errors import EnvironmentProblem, InputError, Location, Problem, Report
 from docgen.models import RoundInput, RoundKind, StepKind
 from docgen.output import staged_directory
-from docgen.render import render_docx, template_path, template_root
+from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
 from docgen.vietnamese import short_date
 
-__all__ = ["Document", "plan_documents", "decisions_record", "build_dossier", "DossierResult"]
+__all__ = ["plan_documents", "decisions_record", "build_dossier", "DossierResult", "JOINED_PDF"]
 
-
-@dataclass(frozen=True)
-class Document:
-    """One paper of the dossier: its file name, template name, title and context."""
-
-    file_name: str
-    template: str
-    title: str
-    context: dict[str, Any]
+JOINED_PDF = "ho-so.pdf"
+"""The whole dossier as one PDF, a bookmark per document (--single-pdf)."""
 
 
 @dataclass
@@ -51,10 +44,10 @@ class DossierResult:
     report: Report = field(default_factory=Report)
 
 
-def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Document]:
+def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Paper]:
     """The documents of the dossier, in order, with their contexts (no rendering)."""
     info = round_input.info
-    minutes: list[Document] = []
+    minutes: list[Paper] = []
     for step in decision.procedure:
         if step.kind == StepKind.PREPARATION or step.number not in decision.conferences:
             continue
@@ -62,7 +55,7 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Doc
         name = conference.name or step.conference
         when = f" ngày {short_date(conference.date)}" if conference.date else ""
         minutes.append(
-            Document(
+            Paper(
                 f"bien-ban-kiem-phieu-buoc-{step.number}.docx",
                 "minutes",
                 f"Biên bản kiểm phiếu {vote_purpose(round_input, step).split(' chức danh')[0]} tại {name}{when}",
@@ -70,14 +63,14 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Doc
             )
         )
     if info.round_kind == RoundKind.REVIEW:
-        summary = Document(
+        summary = Paper(
             "bieu-tong-hop-ra-soat.docx",
             "summary_review",
             "Biểu tổng hợp kết quả rà soát, bổ sung quy hoạch",
             summary_review_context(round_input, decision),
         )
     else:
-        summary = Document(
+        summary = Paper(
             "bieu-tong-hop-nhiem-ky-ke-tiep.docx",
             "summary_next_term",
             "Biểu tổng hợp kết quả quy hoạch nhiệm kỳ kế tiếp",
@@ -85,13 +78,13 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Doc
         )
     tables = [
         summary,
-        Document(
+        Paper(
             "danh-sach-trich-ngang.docx",
             "trich_ngang",
             "Danh sách trích ngang cán bộ đề nghị quy hoạch",
             trich_ngang_context(round_input, decision),
         ),
-        Document(
+        Paper(
             "thong-ke-co-cau.docx",
             "structure",
             "Biểu thống kê cơ cấu cán bộ trong quy hoạch",
@@ -99,16 +92,16 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Doc
         ),
     ]
     attachments = [d.title for d in minutes] + [d.title for d in tables]
-    submission = Document(
+    submission = Paper(
         "to-trinh.docx",
         "submission",
         "Tờ trình",
         submission_context(round_input, decision, attachments),
     )
-    extra: list[Document] = []
+    extra: list[Paper] = []
     if round_input.plan is not None:
         extra.append(
-            Document(
+            Paper(
                 "ke-hoach.docx",
                 "plan",
                 "Kế hoạch",
@@ -121,7 +114,7 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Doc
         for ballot in step_ballots(round_input, decision, step, copies=1):
             titles = ", ".join(ballot.titles)
             extra.append(
-                Document(
+                Paper(
                     ballot.file_name,
                     "ballot",
                     f"Mẫu phiếu bước {step.number} ({titles})",
@@ -130,13 +123,13 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Doc
             )
     documents = [submission, *minutes, *tables, *extra]
     return [
-        Document(f"{index:02d}-{doc.file_name}", doc.template, doc.title, doc.context)
+        Paper(f"{index:02d}-{doc.file_name}", doc.template, doc.title, doc.context)
         for index, doc in enumerate(documents, start=1)
     ]
 
 
 def decisions_record(
-    validated: Validated, decision: RoundDecision, documents: list[Document]
+    validated: Validated, decision: RoundDecision, documents: list[Paper]
 ) -> dict[str, Any]:
     """The audit record written as decisions.json (issue #2, item 6)."""
     loaded = validated.loaded
@@ -233,14 +226,25 @@ def _incomplete_report(validated: Validated, decision: RoundDecision) -> Report:
     return report
 
 
-def build_dossier(path: Path, out_dir: Path, templates: Path | None = None) -> DossierResult:
+def build_dossier(
+    path: Path,
+    out_dir: Path,
+    templates: Path | None = None,
+    formats: tuple[str, ...] = ("docx",),
+    engine: str = "weasyprint",
+    single_pdf: bool = False,
+) -> DossierResult:
     """Validate ``path`` and write its dossier into ``out_dir`` (replaced whole, atomically).
+
+    ``formats`` are docx and/or pdf; ``engine`` makes the PDFs (weasyprint, or libreoffice
+    converting the DOCX); ``single_pdf`` adds ho-so.pdf with every paper and a bookmark each.
 
     Raises:
         InputError: with the full report when the input has errors or the round is incomplete;
             nothing is written.
         TemplateError: when a template is missing or fails to render; nothing is written.
-        EnvironmentProblem: when ``out_dir`` exists, is not a docgen dossier and is not empty.
+        EnvironmentProblem: when ``out_dir`` exists, is not a docgen dossier and is not empty, or
+            the PDF engine is missing.
     """
     validated = validate_path(path)
     decision = validated.decision
@@ -248,19 +252,21 @@ def build_dossier(path: Path, out_dir: Path, templates: Path | None = None) -> D
         raise InputError(validated.report)
     if not decision.complete:
         raise InputError(_incomplete_report(validated, decision))
-    root = template_root(templates)
     documents = plan_documents(validated.model, decision)
-    kind = validated.model.info.issuer_kind
-    rendered = [
-        (doc.file_name, render_docx(template_path(root, kind, doc.template), doc.context))
-        for doc in documents
-    ]
-    record = decisions_record(validated, decision, documents)
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "decisions.json").exists():
         raise EnvironmentProblem(
             f"{out_dir} is not empty and holds no docgen dossier; choose an empty or new folder"
         )
+    rendered = render_papers(
+        documents,
+        validated.model.info.issuer_kind,
+        formats,
+        engine,
+        templates,
+        JOINED_PDF if single_pdf else None,
+    )
+    record = decisions_record(validated, decision, documents)
     with staged_directory(out_dir) as stage:
         for name, data in rendered:
             (stage / name).write_bytes(data)

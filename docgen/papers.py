@@ -16,7 +16,7 @@ from docgen.errors import InputError, Location, Problem, Report
 from docgen.models import RoundInput, StepKind
 from docgen.output import atomic_write_bytes
 from docgen.plan_model import PlanOutline
-from docgen.render import render_docx, template_path, template_root
+from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
 
 __all__ = [
@@ -44,6 +44,8 @@ def write_ballots(
     out_dir: Path,
     copies: int | None = None,
     templates: Path | None = None,
+    formats: tuple[str, ...] = ("docx",),
+    engine: str = "weasyprint",
 ) -> list[Path]:
     """Write the ballots of step ``step_number`` into ``out_dir``; return the files written.
 
@@ -66,14 +68,19 @@ def write_ballots(
             )
         )
         raise InputError(report)
-    template = template_path(template_root(templates), model.info.issuer_kind, "ballot")
-    rendered = [
-        (out_dir / ballot.file_name, render_docx(template, ballot.context))
+    papers = [
+        Paper(
+            ballot.file_name,
+            "ballot",
+            f"Phiếu bước {step.number}: {', '.join(ballot.titles)}",
+            ballot.context,
+        )
         for ballot in step_ballots(model, decision, step, copies)
     ]
-    for target, data in rendered:
-        atomic_write_bytes(target, data)
-    return [target for target, _ in rendered]
+    rendered = render_papers(papers, model.info.issuer_kind, formats, engine, templates)
+    for name, data in rendered:
+        atomic_write_bytes(out_dir / name, data)
+    return [out_dir / name for name, _ in rendered]
 
 
 @dataclass(frozen=True)
@@ -174,15 +181,22 @@ def plan_outline_for(path: Path) -> PlanOutline:
     return round_plan_outline(model, decision)
 
 
-def write_plan(path: Path, out_dir: Path, templates: Path | None = None) -> Path:
-    """Write the plan of ``path`` (see ``plan_outline_for``) into ``out_dir``/ke-hoach.docx.
+def write_plan(
+    path: Path,
+    out_dir: Path,
+    templates: Path | None = None,
+    formats: tuple[str, ...] = ("docx",),
+    engine: str = "weasyprint",
+) -> list[Path]:
+    """Write the plan of ``path`` (see ``plan_outline_for``) into ``out_dir`` as ke-hoach.docx
+    and/or ke-hoach.pdf; return the files written.
 
     Raises:
         InputError: when the input has errors; nothing is written.
     """
     outline = plan_outline_for(path)
-    template = template_path(template_root(templates), outline.issuer.issuer_kind, "plan")
-    data = render_docx(template, plan_context(outline))
-    target = out_dir / "ke-hoach.docx"
-    atomic_write_bytes(target, data)
-    return target
+    paper = Paper("ke-hoach.docx", "plan", "Kế hoạch", plan_context(outline))
+    rendered = render_papers([paper], outline.issuer.issuer_kind, formats, engine, templates)
+    for name, data in rendered:
+        atomic_write_bytes(out_dir / name, data)
+    return [out_dir / name for name, _ in rendered]

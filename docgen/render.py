@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,20 @@ from jinja2.sandbox import SandboxedEnvironment
 from docgen.errors import TemplateError
 from docgen.models import IssuerKind
 
-__all__ = ["template_root", "template_path", "render_docx", "jinja_environment"]
+__all__ = [
+    "template_root",
+    "template_path",
+    "render_docx",
+    "jinja_environment",
+    "FORMATS",
+    "ENGINES",
+    "parse_formats",
+    "Paper",
+    "render_papers",
+]
+
+FORMATS = ("docx", "pdf")
+ENGINES = ("weasyprint", "libreoffice")
 
 
 def template_root(explicit: Path | None = None) -> Path:
@@ -78,4 +92,93 @@ def render_docx(path: Path, context: dict[str, Any]) -> bytes:
         raise TemplateError(f"template {path}{line}: {exc}") from exc
     buffer = io.BytesIO()
     template.save(buffer)
+    return buffer.getvalue()
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """ "docx,pdf" → ("docx", "pdf").
+
+    Raises:
+        ValueError: naming an unknown format.
+    """
+    formats = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"formats are {', '.join(FORMATS)}; got “{text}”")
+    return formats
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One document to render: file name (.docx), template name, title, context."""
+
+    file_name: str
+    template: str
+    title: str
+    context: dict[str, Any]
+
+
+def render_papers(
+    papers: list[Paper],
+    kind: IssuerKind,
+    formats: tuple[str, ...] = ("docx",),
+    engine: str = "weasyprint",
+    templates: Path | None = None,
+    joined_pdf: str | None = None,
+) -> list[tuple[str, bytes]]:
+    """Render every paper in every format, in memory; (file name, bytes) in paper order.
+
+    ``joined_pdf`` names one more PDF holding every paper, with a bookmark per paper.
+
+    Raises:
+        TemplateError: a template is missing or fails.
+        EnvironmentProblem: the PDF engine or its fonts are not installed.
+    """
+    root = template_root(templates)
+    docx = {
+        p.file_name: render_docx(template_path(root, kind, p.template), p.context) for p in papers
+    }
+    out: list[tuple[str, bytes]] = []
+    pdfs: dict[str, bytes] = {}
+    if "pdf" in formats or joined_pdf:
+        if engine == "libreoffice":
+            from docgen.pdf import libreoffice_pdfs
+
+            pdfs = libreoffice_pdfs(docx)
+        else:
+            from docgen.pdf import PdfRenderer
+
+            renderer = PdfRenderer(root)
+            laid_out = {
+                p.file_name: renderer.document(kind, p.template, p.context, p.title) for p in papers
+            }
+            pdfs = {Path(name).stem + ".pdf": doc.write_pdf() for name, doc in laid_out.items()}
+            if joined_pdf:
+                out_joined = renderer.joined(list(laid_out.values()))
+    for paper in papers:
+        if "docx" in formats:
+            out.append((paper.file_name, docx[paper.file_name]))
+        if "pdf" in formats:
+            name = Path(paper.file_name).stem + ".pdf"
+            out.append((name, pdfs[name]))
+    if joined_pdf:
+        if engine == "libreoffice":
+            out_joined = _join_pdfs(
+                [pdfs[Path(p.file_name).stem + ".pdf"] for p in papers], [p.title for p in papers]
+            )
+        out.append((joined_pdf, out_joined))
+    return out
+
+
+def _join_pdfs(parts: list[bytes], titles: list[str]) -> bytes:
+    """Join PDFs made elsewhere (LibreOffice), a bookmark at the start of each."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for data, title in zip(parts, titles, strict=True):
+        start = len(writer.pages)
+        writer.append(io.BytesIO(data))
+        writer.add_outline_item(title=title, page_number=start)
+    buffer = io.BytesIO()
+    writer.write(buffer)
     return buffer.getvalue()

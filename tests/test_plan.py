@@ -50,7 +50,7 @@ def _seed_parts(name: str) -> tuple[list[str], list[str], list[str], list[str]]:
 def test_seed_plan_is_reproduced(name: str, tmp_path: Path) -> None:
     if not SEEDS.exists():
         pytest.skip("shared/seeds is not beside the project")
-    path = write_plan(INPUTS / f"{name}.yaml", tmp_path)
+    path = write_plan(INPUTS / f"{name}.yaml", tmp_path)[0]
     text = docx_text(path)
     output = _norm(text)
     header, body, recipients, signature = _seed_parts(name)
@@ -74,7 +74,7 @@ def test_seed_plan_is_reproduced(name: str, tmp_path: Path) -> None:
 def test_round_plan_writes_the_procedure_from_its_definition(
     tmp_path: Path, state_data: dict, write_round
 ) -> None:  # type: ignore[no-untyped-def]
-    text = docx_text(write_plan(STATE_EXAMPLE, tmp_path))
+    text = docx_text(write_plan(STATE_EXAMPLE, tmp_path)[0])
     assert "(2) Bước 2: Hội nghị cán bộ chủ chốt" in text
     assert "phải đạt tỉ lệ phiếu đồng ý ít nhất từ 30% trở lên so với tổng số người có mặt" in text
     assert (
@@ -130,7 +130,7 @@ def test_round_plan_writes_the_procedure_from_its_definition(
         for e in counted.report.errors
     )
     state_data["results"], state_data["conferences"] = [], []  # the plan opens a fresh round
-    text = docx_text(write_plan(write_round(state_data), tmp_path / "custom"))
+    text = docx_text(write_plan(write_round(state_data), tmp_path / "custom")[0])
     assert "ít nhất từ 40% trở lên so với tổng số người có mặt" in text
 
 
@@ -160,7 +160,7 @@ signature: {authority: KT. GIÁM ĐỐC, position: PHÓ GIÁM ĐỐC, name: Lê 
 """,
         encoding="utf-8",
     )
-    text = docx_text(write_plan(source, tmp_path / "out"))
+    text = docx_text(write_plan(source, tmp_path / "out")[0])
     assert "Số: 03/KH-SNV | Sơn La, ngày 02 tháng 01 năm 2026" in text
     for line in [
         "A. MỤC ĐÍCH, YÊU CẦU",

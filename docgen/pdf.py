@@ -1,0 +1,245 @@
+"""PDF: the same contexts as the DOCX templates → HTML (Jinja) → PDF (WeasyPrint), or the rendered
+DOCX converted by LibreOffice where it is installed.
+
+The page, margins and type sizes come from the style profiles (templates/profiles/*.yaml) that the
+DOCX templates are built from, turned into CSS here. The font is Times New Roman where installed,
+else a metric-compatible free face (Liberation Serif, Tinos) with every Vietnamese glyph; WeasyPrint
+embeds the subset used. Stylesheets, the font configuration and compiled templates are prepared
+once per renderer and reused for every document.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from docgen.errors import EnvironmentProblem, TemplateError
+from docgen.models import IssuerKind
+
+__all__ = ["FONT_FAMILIES", "PdfRenderer", "available_font", "libreoffice_pdfs", "rich_html"]
+
+FONT_FAMILIES = ("Times New Roman", "Liberation Serif", "Tinos")
+LANDSCAPE = {"summary_review", "summary_next_term", "trich_ngang", "structure"}
+_RUN = re.compile(r"<w:r>(.*?)</w:r>", re.DOTALL)
+_TEXT = re.compile(r"<w:t[^>]*>(.*?)</w:t>", re.DOTALL)
+
+
+@cache
+def available_font() -> str:
+    """The first of FONT_FAMILIES that fontconfig knows.
+
+    Raises:
+        EnvironmentProblem: when none is installed (on Debian: apt-get install fonts-liberation2).
+    """
+    for family in FONT_FAMILIES:
+        try:
+            found = subprocess.run(
+                ["fc-list", f":family={family}", "family"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+        except OSError as exc:
+            raise EnvironmentProblem("fontconfig (fc-list) is not installed") from exc
+        if found.strip():
+            return family
+    raise EnvironmentProblem(
+        "no Times New Roman or metric-compatible font (Liberation Serif, Tinos) is installed; "
+        "on Debian: apt-get install fonts-liberation2"
+    )
+
+
+def rich_html(value: Any) -> Markup:
+    """A docxtpl RichText (or plain text) as HTML: bold, italic and superscript runs kept."""
+    xml = getattr(value, "xml", None)
+    if xml is None:
+        return escape(str(value))
+    parts = []
+    for run in _RUN.findall(xml):
+        text = "".join(_TEXT.findall(run))  # already XML-escaped, which is HTML-safe
+        if "<w:b/>" in run:
+            text = f"<b>{text}</b>"
+        if "<w:i/>" in run:
+            text = f"<i>{text}</i>"
+        if 'w:val="superscript"' in run:
+            text = f"<sup>{text}</sup>"
+        parts.append(text)
+    return Markup("".join(parts))
+
+
+def _css(profile: dict[str, Any], landscape: bool, font: str) -> str:
+    page = profile["page"]
+    header = profile["header"]
+    table = profile["wide_table" if landscape else "table"]
+    body = profile["body"]
+    size = (
+        f"{page['height']}mm {page['width']}mm"
+        if landscape
+        else f"{page['width']}mm {page['height']}mm"
+    )
+    return f"""
+@page {{
+  size: {size};
+  margin: {page["top"]}mm {page["right"]}mm {page["bottom"]}mm {page["left"]}mm;
+  @top-center {{ content: counter(page); font-family: "{font}"; font-size: {profile["page_number"]["size"]}pt; }}
+}}
+@page :first {{ @top-center {{ content: none; }} }}
+html {{ font-family: "{font}", serif; font-size: {body["size"]}pt; color: #000; }}
+body {{ margin: 0; }}
+p {{ margin: 0; }}
+.doc {{ bookmark-level: none; }}
+.doc-title {{ bookmark-level: 1; bookmark-label: attr(data-bookmark); }}
+.header {{ width: 100%; border-collapse: collapse; }}
+.header td {{ vertical-align: top; text-align: center; padding: 0; }}
+.header .left {{ width: {header["left_width"]}mm; }}
+.parent {{ font-size: {header["parent_body"]["size"]}pt; font-weight: {"bold" if header["parent_body"]["bold"] else "normal"}; }}
+.issuing {{ font-size: {header["issuing_body"]["size"]}pt; font-weight: bold; }}
+.national {{ font-size: {header["national_name"]["size"]}pt; font-weight: bold; {"text-decoration: underline;" if header["national_name"].get("underline") else ""} }}
+.motto {{ font-size: {(header.get("motto") or {}).get("size", 13)}pt; font-weight: bold; text-decoration: underline; }}
+.body-rule {{ width: {(header.get("body_rule") or {}).get("width", 0)}mm; border-bottom: 0.5pt solid #000; margin: 1pt auto 0; }}
+.number {{ font-size: {header["number"]["size"]}pt; padding-top: 6pt !important; }}
+.date {{ font-size: {header["date_line"]["size"]}pt; font-style: italic; padding-top: 6pt !important; }}
+.type {{ text-align: center; font-weight: bold; font-size: {profile["title"]["type"]["size"]}pt; margin-top: 18pt; }}
+.subject {{ text-align: center; font-weight: bold; font-size: {profile["title"]["subject"]["size"]}pt; }}
+.title-rule {{ width: {(profile["title"].get("rule") or {}).get("width", 0)}mm; border-bottom: 0.5pt solid #000; margin: 4pt auto 8pt; }}
+.rule-text {{ text-align: center; }}
+.to {{ text-align: center; margin: 6pt 0 12pt; }}
+.para {{ text-align: justify; text-indent: {body["first_line_indent"]}mm; margin-bottom: {body["space_after"]}pt; line-height: {body["line_spacing"]}; }}
+.bold {{ font-weight: bold; }}
+.italic {{ font-style: italic; }}
+.center {{ text-align: center; }}
+.grid {{ width: 100%; border-collapse: collapse; table-layout: fixed; font-size: {table["size"]}pt; }}
+.grid th, .grid td {{ border: 0.5pt solid #000; padding: 1pt 1mm; vertical-align: top; }}
+.grid th {{ font-weight: bold; text-align: center; font-size: {table["header_size"]}pt; }}
+.grid th.num {{ font-weight: normal; font-style: italic; }}
+.grid td {{ text-align: center; }}
+.grid td.l {{ text-align: left; }}
+.grid tr {{ page-break-inside: avoid; }}
+.grid tr.group td {{ font-weight: bold; }}
+.sign {{ width: 100%; border-collapse: collapse; margin-top: 12pt; page-break-inside: avoid; }}
+.sign td {{ vertical-align: top; width: 50%; padding: 0; }}
+.sign .block {{ text-align: center; font-weight: bold; font-size: {profile["signature"]["position_size"]}pt; }}
+.sign .name {{ margin-top: 64pt; }}
+.recipients-heading {{ font-size: {profile["recipients"]["heading"]["size"]}pt; {"font-weight: bold;" if profile["recipients"]["heading"]["bold"] else ""} {"font-style: italic;" if profile["recipients"]["heading"]["italic"] else ""} {"text-decoration: underline;" if profile["recipients"]["heading"].get("underline") else ""} }}
+.recipient {{ font-size: {profile["recipients"]["line"]["size"]}pt; }}
+.note {{ font-size: {table["size"]}pt; text-align: justify; }}
+.small {{ font-size: {table["size"] + 1}pt; }}
+.copy {{ page-break-after: always; }}
+.copy:last-child {{ page-break-after: auto; }}
+"""
+
+
+@dataclass
+class PdfRenderer:
+    """Renders contexts to PDF bytes; prepare once, render many (stylesheets, fonts, templates)."""
+
+    templates: Path
+
+    def __post_init__(self) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font = available_font()
+        self.font_config = FontConfiguration()
+        self.environment = SandboxedEnvironment(
+            loader=FileSystemLoader(str(self.templates / "html")),
+            undefined=StrictUndefined,
+            autoescape=True,
+        )
+        self.environment.filters["rich"] = rich_html
+        self.profiles: dict[IssuerKind, dict[str, Any]] = {}
+        self.stylesheets: dict[tuple[IssuerKind, bool], Any] = {}
+        for kind in IssuerKind:
+            path = self.templates / "profiles" / f"{kind.value}.yaml"
+            profile = yaml.safe_load(path.read_text(encoding="utf-8"))
+            self.profiles[kind] = profile
+            for landscape in (False, True):
+                self.stylesheets[(kind, landscape)] = CSS(
+                    string=_css(profile, landscape, self.font), font_config=self.font_config
+                )
+
+    def html(
+        self, kind: IssuerKind, template: str, context: dict[str, Any], title: str = ""
+    ) -> str:
+        """The HTML of one document.
+
+        Raises:
+            TemplateError: naming the template and the Jinja error.
+        """
+        try:
+            return self.environment.get_template(f"{template}.html").render(
+                **context, profile=self.profiles[kind], document_title=title
+            )
+        except JinjaTemplateError as exc:
+            raise TemplateError(f"template html/{template}.html: {exc}") from exc
+
+    def document(
+        self, kind: IssuerKind, template: str, context: dict[str, Any], title: str = ""
+    ) -> Any:
+        """A laid-out WeasyPrint document (pages), for writing alone or joining with others."""
+        from weasyprint import HTML
+
+        html = HTML(string=self.html(kind, template, context, title), base_url=str(self.templates))
+        stylesheet = self.stylesheets[(kind, template in LANDSCAPE)]
+        return html.render(stylesheets=[stylesheet], font_config=self.font_config)
+
+    def pdf(
+        self, kind: IssuerKind, template: str, context: dict[str, Any], title: str = ""
+    ) -> bytes:
+        """One document as PDF bytes."""
+        return self.document(kind, template, context, title).write_pdf()
+
+    def joined(self, documents: list[Any]) -> bytes:
+        """Several laid-out documents as one PDF; each keeps its bookmark (its title)."""
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf()
+
+
+def libreoffice_pdfs(docx_files: dict[str, bytes]) -> dict[str, bytes]:
+    """Convert DOCX files with LibreOffice (Word's line breaks, as an office sees them).
+
+    ``docx_files`` maps file names (…docx) to bytes; the result maps the same names with .pdf.
+
+    Raises:
+        EnvironmentProblem: when LibreOffice (soffice) is not installed or a conversion fails.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise EnvironmentProblem("the libreoffice engine needs LibreOffice (soffice) installed")
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name, data in docx_files.items():
+            (root / name).write_bytes(data)
+        command = [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{root}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(root / "pdf"),
+            *[str(root / n) for n in docx_files],
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+        out = {}
+        for name in docx_files:
+            target = root / "pdf" / (Path(name).stem + ".pdf")
+            if not target.exists():
+                raise EnvironmentProblem(
+                    f"LibreOffice did not convert {name}: {result.stderr.strip()}"
+                )
+            out[Path(name).stem + ".pdf"] = target.read_bytes()
+        return out
