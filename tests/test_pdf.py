@@ -5,6 +5,7 @@ dossier as one PDF carries a bookmark per document."""
 from __future__ import annotations
 
 import io
+import shutil
 import re
 import unicodedata
 from pathlib import Path
@@ -146,3 +147,23 @@ def test_the_whole_dossier_is_one_pdf_with_a_bookmark_per_document(
     assert len(titles) == len(list(folder.glob("*.docx")))
     parts = sum(len(PdfReader(str(p)).pages) for p in folder.glob("[0-9]*.pdf"))
     assert len(reader.pages) == parts
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_libreoffice_engine_converts_the_docx(tmp_path: Path) -> None:
+    from docgen.papers import write_plan
+
+    [pdf] = write_plan(STATE_EXAMPLE, tmp_path, formats=("pdf",), engine="libreoffice")
+    reader = PdfReader(str(pdf))
+    assert "LibreOffice" in str(reader.metadata.get("/Producer"))
+    assert "KẾ HOẠCH" in (reader.pages[0].extract_text() or "")
+
+
+def test_the_libreoffice_engine_says_when_it_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.errors import EnvironmentProblem
+    from docgen.papers import write_plan
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(EnvironmentProblem, match="needs LibreOffice"):
+        write_plan(STATE_EXAMPLE, tmp_path, formats=("pdf",), engine="libreoffice")
+    assert not list(tmp_path.iterdir())
