@@ -36,10 +36,18 @@ def big_table(rows: int = 2000) -> tuple[IssuerKind, Paper]:
     paper = next(p for p in papers if p.template == "summary_review")
     context = dict(paper.context)
     sample = [r for r in context["rows"] if not r["group"]]
-    body: list[dict[str, Any]] = [{"group": True, "label": "A", "name": "QUY HOẠCH NHIỆM KỲ 2021-2026"}]
+    body: list[dict[str, Any]] = [
+        {"group": True, "label": "A", "name": "QUY HOẠCH NHIỆM KỲ 2021-2026"}
+    ]
     for index in range(rows):
         if index % 100 == 0:
-            body.append({"group": True, "label": str(index // 100 + 1), "name": f"Chức danh nhóm {index // 100 + 1}"})
+            body.append(
+                {
+                    "group": True,
+                    "label": str(index // 100 + 1),
+                    "name": f"Chức danh nhóm {index // 100 + 1}",
+                }
+            )
         row = dict(sample[index % len(sample)])
         row["index"] = index % 100 + 1
         row["name"] = f"{row['name']} {index}"

@@ -5,8 +5,8 @@ dossier as one PDF carries a bookmark per document."""
 from __future__ import annotations
 
 import io
-import shutil
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -159,7 +159,9 @@ def test_the_libreoffice_engine_converts_the_docx(tmp_path: Path) -> None:
     assert "KẾ HOẠCH" in (reader.pages[0].extract_text() or "")
 
 
-def test_the_libreoffice_engine_says_when_it_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_libreoffice_engine_says_when_it_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from docgen.errors import EnvironmentProblem
     from docgen.papers import write_plan
 
