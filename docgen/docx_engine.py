@@ -135,7 +135,8 @@ class CompiledDocx:
                 if constant:  # no Jinja in it: the same bytes every time
                     self._header_cache[name] = headers[name]
         except JinjaTemplateError as exc:
-            line = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+            lineno = getattr(exc, "lineno", None)
+            line = f" line {lineno}" if lineno else ""
             raise TemplateError(f"template {self.path}{line}: {exc}") from exc
         if self._string_path and _string_safe(body):
             body_bytes = _normalise(body, self._empties).encode("utf-8")
