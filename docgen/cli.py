@@ -101,6 +101,59 @@ def schema() -> None:
 
 
 @main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the dossiers: one sub-folder per unit, plus the batch report.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: the cores).")
+@click.option(
+    "--force", is_flag=True, help="Rebuild units whose input and templates are unchanged."
+)
+@_FORMAT
+@_ENGINE
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Templates folder (default: the project's templates/).",
+)
+@_handle_errors
+def batch(
+    sources: tuple[Path, ...],
+    out_dir: Path,
+    jobs: int | None,
+    force: bool,
+    formats: tuple[str, ...],
+    engine: str,
+    templates: Path | None,
+) -> None:
+    """Build the dossiers of many units: folders, .txt lists of paths, or workbooks."""
+    from docgen.batch import REPORT_JSON, REPORT_TEXT, collect_inputs, run_batch
+
+    total = len(collect_inputs(sources))
+    with click.progressbar(
+        length=total, label="dossiers", show_pos=True, show_eta=True, file=sys.stderr
+    ) as bar:
+        report = run_batch(
+            sources,
+            out_dir,
+            jobs=jobs,
+            formats=formats,
+            engine=engine,
+            templates=templates,
+            force=force,
+            progress=lambda _: bar.update(1),
+        )
+    click.echo(report.text())
+    click.echo(f"report: {out_dir / REPORT_TEXT}, {out_dir / REPORT_JSON}")
+    if report.failed:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
 @click.argument("source", type=_INPUT)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @_handle_errors

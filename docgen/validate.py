@@ -301,7 +301,7 @@ def _conference_invariants(index: int, c: Conference) -> Iterator[Finding]:
     if None not in (c.absent_with_reason, c.convened, c.present):
         assert c.absent_with_reason is not None and c.convened is not None
         assert c.present is not None
-        if c.absent_with_reason > c.convened - c.present:
+        if c.present <= c.convened and c.absent_with_reason > c.convened - c.present:
             yield _error(
                 "conferences",
                 index,
