@@ -90,6 +90,9 @@ class CompiledDocx:
         start, end = whole.index(b"<w:body>"), whole.rindex(b"</w:body>")
         self._document_head, self._document_tail = whole[:start], whole[end + len(b"</w:body>") :]
         self._header_cache: dict[str, bytes] = {}
+        # What renders need of docxtpl's instance are its methods, not the loaded package: drop
+        # the package (styles, numbering, the whole parsed document) to keep workers small.
+        self._template.docx = None
 
     def _prepare(self, xml: str) -> str:
         """docxtpl's preparation of a part's XML for Jinja (``patch_xml``). docxtpl also puts a
