@@ -211,10 +211,12 @@ def run_batch(
     templates: Path | None = None,
     force: bool = False,
     progress: Callable[[UnitResult], None] | None = None,
+    units_per_worker: int = _UNITS_PER_WORKER,
 ) -> BatchReport:
     """Build the dossier of every round in ``sources`` into ``out``; see the module docstring.
 
-    ``jobs`` defaults to the number of cores; ``progress`` is called after each unit.
+    ``jobs`` defaults to the number of cores; a worker builds at most ``units_per_worker`` units
+    before it is replaced; ``progress`` is called after each unit.
 
     Raises:
         InputError: when a source does not exist (before anything is built).
@@ -247,17 +249,17 @@ def run_batch(
         else:
             pending.append((path, fingerprint))
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if pending:
-        context = get_context("spawn")
-        with ProcessPoolExecutor(
-            jobs, mp_context=context, max_tasks_per_child=_UNITS_PER_WORKER
-        ) as pool:
+    # Workers are recycled by giving each chunk of units a fresh pool (max_tasks_per_child of
+    # ProcessPoolExecutor can deadlock on Python 3.11 when a worker retires).
+    chunk = jobs * max(1, units_per_worker)
+    for first in range(0, len(pending), chunk):
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
             futures = {
                 pool.submit(_build_unit, path, out / names[path], formats, engine, templates): (
                     path,
                     fingerprint,
                 )
-                for path, fingerprint in pending
+                for path, fingerprint in pending[first : first + chunk]
             }
             for future in as_completed(futures):
                 path, fingerprint = futures[future]

@@ -54,6 +54,11 @@ def _formats(_: Any, __: Any, value: str) -> tuple[str, ...]:
         raise click.BadParameter(str(exc)) from exc
 
 
+_TEMPLATES = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Templates folder (default: the project's templates/).",
+)
 _FORMAT = click.option(
     "--format",
     "formats",
@@ -115,11 +120,7 @@ def schema() -> None:
 )
 @_FORMAT
 @_ENGINE
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Templates folder (default: the project's templates/).",
-)
+@_TEMPLATES
 @_handle_errors
 def batch(
     sources: tuple[Path, ...],
@@ -214,11 +215,7 @@ def validate(workbook: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the dossier; replaced whole when it already holds a docgen dossier.",
 )
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Templates folder (default: the project's templates/).",
-)
+@_TEMPLATES
 @_FORMAT
 @_ENGINE
 @click.option(
@@ -256,11 +253,7 @@ def dossier(
 @click.option(
     "--copies", type=click.IntRange(min=1), help="Copies (default: people present, else convened)."
 )
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Templates folder (default: the project's templates/).",
-)
+@_TEMPLATES
 @_handle_errors
 def ballots(
     workbook: Path, step_number: int, out_dir: Path, copies: int | None, templates: Path | None
@@ -281,11 +274,7 @@ def ballots(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write ke-hoach.docx into.",
 )
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Templates folder (default: the project's templates/).",
-)
+@_TEMPLATES
 @_FORMAT
 @_ENGINE
 @_handle_errors
@@ -312,11 +301,7 @@ def status(workbook: Path) -> None:
 
 @main.command("check-templates")
 @click.argument("workbook", type=_INPUT)
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Templates folder (default: the project's templates/).",
-)
+@_TEMPLATES
 @_handle_errors
 def check_templates_command(workbook: Path, templates: Path | None) -> None:
     """Check each template against the context WORKBOOK gives it: missing or unused variables."""

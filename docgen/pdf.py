@@ -28,7 +28,14 @@ from markupsafe import Markup, escape
 from docgen.errors import EnvironmentProblem, TemplateError
 from docgen.models import IssuerKind
 
-__all__ = ["FONT_FAMILIES", "PdfRenderer", "available_font", "libreoffice_pdfs", "rich_html"]
+__all__ = [
+    "FONT_FAMILIES",
+    "PdfRenderer",
+    "available_font",
+    "libreoffice_pdfs",
+    "pdf_renderer",
+    "rich_html",
+]
 
 FONT_FAMILIES = ("Times New Roman", "Liberation Serif", "Tinos")
 LANDSCAPE = {"summary_review", "summary_next_term", "trich_ngang", "structure"}
@@ -205,6 +212,13 @@ class PdfRenderer:
         """Several laid-out documents as one PDF; each keeps its bookmark (its title)."""
         pages = [page for document in documents for page in document.pages]
         return documents[0].copy(pages).write_pdf()
+
+
+@cache
+def pdf_renderer(templates: Path) -> PdfRenderer:
+    """The renderer of a templates folder, prepared once per process (stylesheets, fonts,
+    compiled HTML templates)."""
+    return PdfRenderer(templates)
 
 
 def libreoffice_pdfs(docx_files: dict[str, bytes]) -> dict[str, bytes]:

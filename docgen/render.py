@@ -160,9 +160,9 @@ def render_papers(
 
             pdfs = libreoffice_pdfs(docx)
         else:
-            from docgen.pdf import PdfRenderer
+            from docgen.pdf import pdf_renderer
 
-            renderer = PdfRenderer(root)
+            renderer = pdf_renderer(root)
             laid_out = {
                 p.file_name: renderer.document(kind, p.template, p.context, p.title) for p in papers
             }
