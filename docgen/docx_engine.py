@@ -54,7 +54,7 @@ class CompiledDocx:
             prepared = self._prepare(raw)
             self._body = environment.from_string(prepared)
             # The string path (no tree) is taken only where lxml's round trip is known to do
-            # nothing but the normalisations of _normalise: no column loops or spans (fix_tables),
+            # nothing but the normalisations of _string_body: no column loops or spans (fix_tables),
             # no drawings (fix_docpr_ids), no Jinja inside an attribute.
             self._empties = _emptiable(prepared)
             self._string_path = not (
@@ -113,6 +113,29 @@ class CompiledDocx:
             xml = self._template.resolve_listing(xml)
         return xml
 
+    def _string_body(self, rendered: str) -> bytes | None:
+        """The body as lxml would write it, without building a tree; None where that is not
+        certain (control characters, listings, character references other than the quotes
+        autoescaping writes). Checks and replacements run on the UTF-8 bytes (memchr-fast)."""
+        data = rendered.encode("utf-8")
+        if any(byte in data for byte in _CONTROL_BYTES):
+            return None
+        if b"{_" in data or b"_}" in data:  # docxtpl's escaped braces (render_xml_part)
+            data = (
+                data.replace(b"{_{", b"{{")
+                .replace(b"}_}", b"}}")
+                .replace(b"{_%", b"{%")
+                .replace(b"%_}", b"%}")
+            )
+        if b"&#" in data:
+            if _OTHER_REFERENCE.search(data):
+                return None
+            data = data.replace(b"&#34;", b'"').replace(b"&#39;", b"'")
+        for empty, collapsed in self._empties:
+            if empty in data:
+                data = data.replace(empty, collapsed)
+        return data
+
     def render(self, context: dict[str, Any]) -> bytes:
         """The DOCX bytes of this template rendered with ``context``.
 
@@ -127,7 +150,7 @@ class CompiledDocx:
 
             return render_docx_plain(self.path, context)
         try:
-            body = self._finish(self._body.render(context))
+            rendered = self._body.render(context)
             headers = {}
             for name, (template, encoding, constant) in self._headers.items():
                 if name in self._header_cache:
@@ -141,9 +164,9 @@ class CompiledDocx:
             lineno = getattr(exc, "lineno", None)
             line = f" line {lineno}" if lineno else ""
             raise TemplateError(f"template {self.path}{line}: {exc}") from exc
-        if self._string_path and _string_safe(body):
-            body_bytes = _normalise(body, self._empties).encode("utf-8")
-        else:
+        body_bytes = self._string_body(rendered) if self._string_path else None
+        if body_bytes is None:
+            body = self._finish(rendered)
             with self._lock:  # docxtpl's fix-ups keep a counter on the shared template
                 tree = fix_tables(body)
                 self._template.docx_ids_index = 1000
@@ -167,37 +190,21 @@ class CompiledDocx:
         return buffer.getvalue()
 
 
-_CONTROL_CHARACTERS = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 13]))
+_CONTROL_BYTES = [bytes([code]) for code in range(32)]
+"""Every control character, tab, line feed and carriage return included: where any is present,
+docxtpl's listing handling or lxml's escaping applies, so the tree path is taken."""
+_OTHER_REFERENCE = re.compile(rb"&#(?!3[49];)")
 _OPEN_BEFORE_JINJA = re.compile(r"(<([A-Za-z][\w.-]*:[A-Za-z][\w.-]*)(?:\s[^<>]*)?>)\{[{%]")
 _RICH_TEXT_OPEN = ('<w:t xml:space="preserve">', "w:t")
 """docxtpl's RichText writes every run's text in this element, empty when the text is."""
 
 
-def _string_safe(xml: str) -> bool:
-    """No character that lxml would write differently: control characters, carriage returns,
-    character references other than the quotes that autoescaping writes."""
-    if any(ch in xml for ch in _CONTROL_CHARACTERS):
-        return False
-    return not ("&#" in xml and re.search(r"&#(?!3[49];)", xml))
-
-
-def _emptiable(prepared: str) -> list[tuple[str, str]]:
+def _emptiable(prepared: str) -> list[tuple[bytes, bytes]]:
     """(empty form, collapsed form) of every element a render may leave empty: an element can
     only become empty if its content in the template starts with Jinja, so its exact opening tag
     is known (no Jinja in attributes on the string path), plus RichText's text element."""
     opens = {(tag, name) for tag, name in _OPEN_BEFORE_JINJA.findall(prepared)} | {_RICH_TEXT_OPEN}
-    return sorted((f"{tag}</{name}>", f"{tag[:-1]}/>") for tag, name in opens)
-
-
-def _normalise(xml: str, empties: list[tuple[str, str]]) -> str:
-    """What parsing and re-serialising with lxml does to well-formed Jinja output that passed
-    _string_safe: quotes written as characters in text, empty elements closed in one tag."""
-    if "&#" in xml:
-        xml = xml.replace("&#34;", '"').replace("&#39;", "'")
-    for empty, collapsed in empties:
-        if empty in xml:
-            xml = xml.replace(empty, collapsed)
-    return xml
+    return sorted((f"{tag}</{name}>".encode(), f"{tag[:-1]}/>".encode()) for tag, name in opens)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
