@@ -104,3 +104,13 @@ def test_output_is_deterministic_and_compiled_once() -> None:
     assert render_docx(path, context) == render_docx(path, context)
     with zipfile.ZipFile(io.BytesIO(render_docx(path, context))) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_long_table_renders_as_docxtpl_renders_it() -> None:
+    _, kind, paper = next(c for c in PAPERS if c[2].template == "summary_review")
+    context = dict(paper.context)
+    people = [row for row in context["rows"] if not row["group"]]
+    context["rows"] = [{"group": True, "label": "A", "name": "NHÓM"}] + [
+        {**people[i % len(people)], "index": i + 1, "name": f"Người thứ {i}"} for i in range(400)
+    ]
+    _assert_same(template_path(template_root(), kind, paper.template), context)
