@@ -6,7 +6,6 @@ them; a file appears whole or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.compose.ballots import step_ballots
@@ -23,7 +22,6 @@ __all__ = [
     "validated_round",
     "write_ballots",
     "round_status",
-    "StepStatus",
     "load_plan_outline",
     "plan_outline_for",
     "write_plan",
@@ -81,15 +79,6 @@ def write_ballots(
     for name, data in rendered:
         atomic_write_bytes(out_dir / name, data)
     return [out_dir / name for name, _ in rendered]
-
-
-@dataclass(frozen=True)
-class StepStatus:
-    """One step of the procedure and where the round stands on it."""
-
-    number: int
-    conference: str
-    state: str
 
 
 def round_status(path: Path) -> list[str]:
