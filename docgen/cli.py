@@ -254,14 +254,22 @@ def dossier(
     "--copies", type=click.IntRange(min=1), help="Copies (default: people present, else convened)."
 )
 @_TEMPLATES
+@_FORMAT
+@_ENGINE
 @_handle_errors
 def ballots(
-    workbook: Path, step_number: int, out_dir: Path, copies: int | None, templates: Path | None
+    workbook: Path,
+    step_number: int,
+    out_dir: Path,
+    copies: int | None,
+    templates: Path | None,
+    formats: tuple[str, ...],
+    engine: str,
 ) -> None:
     """Write the ballots of one voting step, all copies as pages of one file per ballot."""
     from docgen.papers import write_ballots
 
-    for path in write_ballots(workbook, step_number, out_dir, copies, templates):
+    for path in write_ballots(workbook, step_number, out_dir, copies, templates, formats, engine):
         click.echo(f"wrote {path}")
 
 

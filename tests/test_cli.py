@@ -100,3 +100,34 @@ def test_readme_command_reference_matches_the_cli() -> None:
     assert documented == set(main.commands)
     for name, command in main.commands.items():
         assert (command.help or "").split("\n")[0].strip() in readme, name
+
+
+def test_ballots_and_plan_write_pdf_when_asked(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    runner = CliRunner()
+    workbook = str(STATE_EXAMPLE.with_suffix(".xlsx"))
+    ballots = runner.invoke(
+        main,
+        [
+            "ballots",
+            workbook,
+            "--step",
+            "1",
+            "--out",
+            str(tmp_path),
+            "--copies",
+            "3",
+            "--format",
+            "docx,pdf",
+        ],
+    )
+    assert ballots.exit_code == 0, ballots.output
+    pdf = tmp_path / "phieu-buoc-1-truong-phong.pdf"
+    assert len(PdfReader(str(pdf)).pages) == 3  # copies are pages of one file
+    assert (tmp_path / "phieu-buoc-1-truong-phong.docx").exists()
+    plan = runner.invoke(
+        main, ["plan", workbook, "--out", str(tmp_path / "plan"), "--format", "pdf"]
+    )
+    assert plan.exit_code == 0, plan.output
+    assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == ["ke-hoach.pdf"]
