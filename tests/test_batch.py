@@ -82,4 +82,4 @@ def test_workers_are_replaced_and_every_unit_still_built(tmp_path: Path) -> None
     sources = _inputs(tmp_path / "in")
     report = run_batch([sources], tmp_path / "out", jobs=1, units_per_worker=1)
     assert [u.state for u in report.units] == ["failed", "done", "done"]
-    assert len({u.worker_peak_mib for u in report.units}) >= 1
+    assert all(u.worker_peak_mib > 0 for u in report.units)
