@@ -96,6 +96,7 @@ INFO_SHEET = Sheet(
         Column("Người ký", "signer_name", True),
         Column("Tên đơn vị", "unit_name"),
         Column("Đơn vị soạn thảo", "drafting_unit"),
+        Column("Người lập biểu", "prepared_by"),
         Column("Căn cứ", "legal_bases", kind="list"),
     ),
 )

@@ -295,6 +295,11 @@ class RoundInfo(Model):
     drafting_unit: OptionalText = Field(
         None, description="Đơn vị soạn thảo, in the State archive line; docgen extension"
     )
+    prepared_by: OptionalText = Field(
+        None,
+        description="Người lập biểu: who prepared the summary tables (signs under NGƯỜI LẬP "
+        "BIỂU); docgen extension, issue 8",
+    )
     legal_bases: TextList = Field(
         default_factory=list,
         description="Căn cứ: overrides the rule set's legal bases, one per item; docgen extension",

@@ -86,6 +86,27 @@ def rich_html(value: Any) -> Markup:
     return Markup("".join(parts))
 
 
+_SYMBOL_JOINT = re.compile(r"(?<=[\w)])([/-])(?=\w)")
+
+
+def keep_symbols_whole(value: Any) -> Any:
+    """Jinja ``finalize``: a WORD JOINER (U+2060) after "/" and "-" inside a token, so that a
+    document symbol ("215-QĐ/ĐU", "12/TTr-VPUBND") is never broken at its slash or hyphen in the
+    PDF; Word and LibreOffice do not break there (format.md, "Pagination": no word broken)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and ("/" in value or "-" in value):
+        return _SYMBOL_JOINT.sub("\\1\u2060", value)
+    return value
+
+
+def colgroup(name: str, repeats: int = 1) -> Markup:
+    """The <colgroup> of table ``name`` from the one layout definition (docgen.layout) that the
+    DOCX uses too, with its loop column repeated ``repeats`` times."""
+    from docgen.layout import column_percents
+
+    cols = "".join(f'<col style="width:{w}%">' for w in column_percents(name, repeats))
+    return Markup(f"<colgroup>{cols}</colgroup>")
+
+
 def _css(profile: dict[str, Any], landscape: bool, font: str) -> str:
     page = profile["page"]
     header = profile["header"]
@@ -133,9 +154,14 @@ p {{ margin: 0; }}
 .grid th.num {{ font-weight: normal; font-style: italic; }}
 .grid td {{ text-align: center; }}
 .grid td.l {{ text-align: left; }}
-.grid tr {{ page-break-inside: avoid; }}
+.grid tr {{ break-inside: avoid; }}
 .grid tr.group td {{ font-weight: bold; }}
-.sign {{ width: 100%; border-collapse: collapse; margin-top: 12pt; page-break-inside: avoid; }}
+.grid tr.group, .grid tbody tr:first-child {{ break-after: avoid; }}
+.grid tbody tr:last-child {{ break-after: avoid; }}
+.grid td, .grid th {{ hyphens: manual; overflow-wrap: normal; }}
+.keep {{ break-after: avoid; }}
+.sign {{ width: 100%; border-collapse: collapse; margin-top: 12pt; break-inside: avoid; break-before: avoid; }}
+.date-line {{ font-size: {header["date_line"]["size"]}pt; font-style: italic; font-weight: normal; }}
 .sign td {{ vertical-align: top; width: 50%; padding: 0; }}
 .sign .block {{ text-align: center; font-weight: bold; font-size: {profile["signature"]["position_size"]}pt; }}
 .sign .name {{ margin-top: 64pt; }}
@@ -143,7 +169,8 @@ p {{ margin: 0; }}
 .recipient {{ font-size: {profile["recipients"]["line"]["size"]}pt; }}
 .note {{ font-size: {table["size"]}pt; text-align: justify; }}
 .small {{ font-size: {table["size"] + 1}pt; }}
-.copy {{ page-break-after: always; }}
+.copy {{ page: ballot; page-break-after: always; }}
+@page ballot {{ @top-center {{ content: none; }} }}
 .copy:last-child {{ page-break-after: auto; }}
 """
 
@@ -164,8 +191,10 @@ class PdfRenderer:
             loader=FileSystemLoader(str(self.templates / "html")),
             undefined=StrictUndefined,
             autoescape=True,
+            finalize=keep_symbols_whole,
         )
         self.environment.filters["rich"] = rich_html
+        self.environment.globals["colgroup"] = colgroup
         self.profiles: dict[IssuerKind, dict[str, Any]] = {}
         self.stylesheets: dict[tuple[IssuerKind, bool], Any] = {}
         for kind in IssuerKind:

@@ -78,14 +78,16 @@ def jinja_environment() -> SandboxedEnvironment:
 
 def render_docx(path: Path, context: dict[str, Any]) -> bytes:
     """Render the DOCX template at ``path`` with ``context``; the template is prepared once per
-    process (docgen.docx_engine) and the output is identical to a plain docxtpl render.
+    process (docgen.docx_engine) and the output is identical to a plain docxtpl render; then
+    the table layout (column widths, keep rules) is applied (docgen.docx_layout).
 
     Raises:
         TemplateError: naming the template and the Jinja error (an undefined variable, bad syntax).
     """
     from docgen.docx_engine import compiled_template
+    from docgen.docx_layout import apply_layout
 
-    return compiled_template(path, jinja_environment).render(context)
+    return apply_layout(compiled_template(path, jinja_environment).render(context))
 
 
 def render_docx_plain(path: Path, context: dict[str, Any]) -> bytes:

@@ -20,6 +20,7 @@ __all__ = [
     "fold_key",
     "long_date",
     "short_date",
+    "pad_short_dates",
     "number_words",
     "count_with_words",
     "format_number",
@@ -73,6 +74,23 @@ def long_date(day: date) -> str:
 def short_date(day: date) -> str:
     """Return the table form dd/mm/yyyy."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+_LOOSE_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def pad_short_dates(text: str) -> str:
+    """Rewrite every d/m/yyyy date inside free text in the one table form dd/mm/yyyy
+    ("Số 215-QĐ/ĐU ngày 10/3/2021" → "… ngày 10/03/2021"), so that a paper uses one date style
+    (issue 8). Text that is not a calendar date (day 1–31, month 1–12) is left alone."""
+
+    def pad(match: re.Match[str]) -> str:
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            return match.group(0)
+        return f"{day:02d}/{month:02d}/{year}"
+
+    return _LOOSE_DATE.sub(pad, text)
 
 
 # --- numbers in words ---------------------------------------------------------------------------

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from docgen.compose.common import ROMAN, number_symbol, signature_context
+from docgen.compose.common import ROMAN, number_symbol, place_date, signature_context
 from docgen.compose.steps import BASE_LABELS
 from docgen.decide import CandidateDecision, RoundDecision
 from docgen.models import Cadre, Gender, RoundInput, StepKind
-from docgen.vietnamese import short_date
+from docgen.vietnamese import pad_short_dates, short_date
 
 __all__ = [
     "summary_review_context",
@@ -21,6 +21,8 @@ __all__ = [
     "attached_to",
     "identity_row",
     "group_row",
+    "table_common",
+    "titles_and_term",
     "ROMAN",
 ]
 
@@ -52,7 +54,11 @@ def group_row(label: str, name: str) -> dict[str, Any]:
     return {"group": True, "label": label, "name": name}
 
 
-def _common(round_input: RoundInput, subject: str) -> dict[str, Any]:
+def table_common(round_input: RoundInput, subject: str) -> dict[str, Any]:
+    """What every table attached to the submission shares: header bodies, subject, the
+    "(Kèm theo Tờ trình …)" line, the preparer ("Người lập biểu", optional in "Thông tin
+    chung"; left blank to be signed by hand) and the signer under a place-and-date line (the
+    submission's date: the tables go with it)."""
     info = round_input.info
     return {
         "parent_body": info.parent_body,
@@ -60,9 +66,17 @@ def _common(round_input: RoundInput, subject: str) -> dict[str, Any]:
         "subject": subject,
         "attached_to": attached_to(round_input),
         "signature": signature_context(info),
+        "place_date": place_date(info.place, info.submission_date),
         "prepared_by_heading": "NGƯỜI LẬP BIỂU",
-        "prepared_by": "",
+        "prepared_by": info.prepared_by or "",
     }
+
+
+def titles_and_term(round_input: RoundInput) -> str:
+    """ "Chức danh Trưởng phòng, Phó Trưởng phòng - nhiệm kỳ 2021-2026": the subtitle of the
+    tables, naming the titles planned and the term."""
+    names = ", ".join(t.name for t in round_input.titles)
+    return f"Chức danh {names} - nhiệm kỳ {round_input.info.term}"
 
 
 def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> dict[str, Any]:
@@ -79,7 +93,7 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
         data.update(
             planned_title="; ".join(cadre.planned_titles),
             proposed_title=proposed_title,
-            planning_decision=cadre.planning_decision or "",
+            planning_decision=pad_short_dates(cadre.planning_decision or ""),
             ratings=[cadre.ratings.get(year, "") for year in years],
             proposal=proposal,
         )
@@ -100,9 +114,8 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
         rows.append(group_row("B", "ĐƯA RA KHỎI QUY HOẠCH"))
         for index, (_title, cadre) in enumerate(removed, start=1):
             rows.append(row(cadre, index, "", "Đưa ra khỏi quy hoạch"))
-    subject = f"Chức danh {', '.join(t.name for t in round_input.titles)} - nhiệm kỳ {info.term}"
     return {
-        **_common(round_input, subject),
+        **table_common(round_input, titles_and_term(round_input)),
         "years": [f"Năm {year}" for year in years],
         "rows": rows,
     }
@@ -138,9 +151,8 @@ def summary_next_term_context(round_input: RoundInput, decision: RoundDecision) 
                 note = "Người đứng đầu lựa chọn khi bằng phiếu"
             data.update(proposed_title=title.title.name, steps=step_cells(candidate), note=note)
             rows.append(data)
-    subject = f"Chức danh {', '.join(t.name for t in round_input.titles)} - nhiệm kỳ {info.term}"
     return {
-        **_common(round_input, subject),
+        **table_common(round_input, titles_and_term(round_input)),
         "voting_steps": steps,
         "last_column": f"({fixed + len(steps) + 1})",
         "group_span": fixed + len(steps),

@@ -1,0 +1,187 @@
+"""Apply the table layout of ``docgen.layout`` to a rendered DOCX: column widths for the
+number of columns the paper has, and the keep rules of format.md "Pagination" that depend on
+the rows a render produced (the first data row, group rows, the last row before the signature).
+
+A table takes part when its ``w:tblCaption`` is ``docgen-layout:<name>`` (set by
+``docgen.templates_build``; Word keeps it as the table's alt-text title). Tables a maintainer
+added without a caption are left as they are.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from lxml import etree
+
+from docgen.layout import CAPTION_PREFIX, TABLES, column_widths_mm
+
+__all__ = ["apply_layout", "apply_layout_xml", "SIGNATURE"]
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{" + W + "}"
+_NS = {"w": W}
+SIGNATURE = "signature"
+"""Layout name of a signature block table (no columns to fix; what precedes it is kept with it)."""
+
+_TWIPS_PER_MM = 1440 / 25.4
+
+
+def _caption(table: Any) -> str | None:
+    caption = table.find(f"{_W}tblPr/{_W}tblCaption")
+    if caption is None:
+        return None
+    value = caption.get(f"{_W}val") or ""
+    return value[len(CAPTION_PREFIX) :] if value.startswith(CAPTION_PREFIX) else None
+
+
+def _span(cell: Any) -> int:
+    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
+    return int(span.get(f"{_W}val")) if span is not None else 1
+
+
+def _keep_next(row: Any) -> None:
+    for paragraph in row.iter(f"{_W}p"):
+        properties = paragraph.find(f"{_W}pPr")
+        if properties is None:
+            properties = etree.Element(f"{_W}pPr")
+            paragraph.insert(0, properties)
+        if properties.find(f"{_W}keepNext") is None:
+            keep = etree.Element(f"{_W}keepNext")
+            # keepNext comes after pStyle in the schema's sequence.
+            style = properties.find(f"{_W}pStyle")
+            properties.insert(0 if style is None else 1, keep)
+
+
+def _is_header(row: Any) -> bool:
+    return row.find(f"{_W}trPr/{_W}tblHeader") is not None
+
+
+def _is_group(row: Any) -> bool:
+    cells = row.findall(f"{_W}tc")
+    return len(cells) >= 2 and _span(cells[1]) > 1
+
+
+def _fit_widths(table: Any, name: str, text_width_mm: float) -> None:
+    layout = TABLES[name]
+    rows = table.findall(f"{_W}tr")
+    count = max((sum(_span(c) for c in r.findall(f"{_W}tc")) for r in rows), default=0)
+    fixed = len([c for c in layout.columns if not c.repeat])
+    if layout.repeat_index is None:
+        if count != len(layout.columns):
+            return  # a maintainer changed the table: leave its widths
+        repeats = 1
+    else:
+        repeats = count - fixed
+        if repeats < 0:
+            return
+    widths = [round(w * _TWIPS_PER_MM) for w in column_widths_mm(name, text_width_mm, repeats)]
+    grid = table.find(f"{_W}tblGrid")
+    for column in grid.findall(f"{_W}gridCol"):
+        grid.remove(column)
+    for width in widths:
+        etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(width)})
+    for row in rows:
+        position = 0
+        for cell in row.findall(f"{_W}tc"):
+            span = _span(cell)
+            width = sum(widths[position : position + span])
+            position += span
+            properties = cell.find(f"{_W}tcPr")
+            if properties is None:
+                properties = etree.Element(f"{_W}tcPr")
+                cell.insert(0, properties)
+            cell_width = properties.find(f"{_W}tcW")
+            if cell_width is None:
+                cell_width = etree.Element(f"{_W}tcW")
+                properties.insert(0, cell_width)
+            cell_width.set(f"{_W}w", str(width))
+            cell_width.set(f"{_W}type", "dxa")
+
+
+def _text_width_mm(body: Any) -> float:
+    section = body.find(f"{_W}sectPr")
+    size = section.find(f"{_W}pgSz") if section is not None else None
+    margins = section.find(f"{_W}pgMar") if section is not None else None
+    if size is None or margins is None:
+        return 165.0
+    twips = int(size.get(f"{_W}w")) - int(margins.get(f"{_W}left")) - int(margins.get(f"{_W}right"))
+    return twips / _TWIPS_PER_MM
+
+
+def apply_layout_xml(root: Any) -> bool:
+    """Apply widths and keep rules to the parsed ``word/document.xml`` tree ``root`` in place.
+
+    Keep rules (format.md, "Pagination"): header rows and the first data row of a layout table
+    keep with the next row; a group row (a row whose second cell spans several columns) keeps
+    with the next; before a signature table, the last row of a table or the last paragraphs
+    (up to the last non-empty one) keep with it. Returns whether anything changed.
+    """
+    body = root.find(f"{_W}body")
+    if body is None:
+        return False
+    changed = False
+    text_width = _text_width_mm(body)
+    children = list(body)
+    for index, element in enumerate(children):
+        if element.tag != f"{_W}tbl":
+            continue
+        name = _caption(element)
+        if name is None:
+            continue
+        changed = True
+        if name == SIGNATURE:
+            _keep_before(children, index)
+            continue
+        if name in TABLES:
+            _fit_widths(element, name, text_width)
+        rows = element.findall(f"{_W}tr")
+        first_data = True
+        for row in rows:
+            if _is_header(row) or _is_group(row):
+                _keep_next(row)
+            elif first_data:
+                _keep_next(row)
+                first_data = False
+    return changed
+
+
+def _keep_before(children: list[Any], index: int) -> None:
+    """Keep what precedes the signature table at ``index`` with it: empty paragraphs, then the
+    last non-empty paragraph, or the last row of a table."""
+    position = index - 1
+    while position >= 0:
+        element = children[position]
+        if element.tag == f"{_W}p":
+            _keep_next(element)
+            if "".join(element.itertext()).strip():
+                return
+        elif element.tag == f"{_W}tbl":
+            rows = element.findall(f"{_W}tr")
+            if rows:
+                _keep_next(rows[-1])
+            return
+        else:
+            return
+        position -= 1
+
+
+def apply_layout(docx: bytes) -> bytes:
+    """The DOCX ``docx`` with :func:`apply_layout_xml` applied to its body; the zip's other
+    entries and their order and timestamps are kept. Returns ``docx`` itself when it has no
+    layout table."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    xml = source.read("word/document.xml")
+    if CAPTION_PREFIX.encode() not in xml:
+        return docx
+    root = etree.fromstring(xml)
+    if not apply_layout_xml(root):
+        return docx
+    updated = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = updated if info.filename == "word/document.xml" else source.read(info)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
