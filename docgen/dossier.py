@@ -22,8 +22,8 @@ from docgen.compose.submission import submission_context
 from docgen.compose.summary import summary_next_term_context, summary_review_context
 from docgen.compose.tables import structure_context, trich_ngang_context
 from docgen.decide import Outcome, RoundDecision
-from docgen.errors import EnvironmentProblem, InputError, Location, Problem, Report
-from docgen.models import RoundInput, RoundKind, StepKind
+from docgen.errors import EnvironmentProblem, InputError, Location, Problem, Report, Severity
+from docgen.models import IssuerKind, RoundInput, RoundKind, StepKind
 from docgen.output import staged_directory
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
@@ -126,6 +126,21 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Pap
         Paper(f"{index:02d}-{doc.file_name}", doc.template, doc.title, doc.context)
         for index, doc in enumerate(documents, start=1)
     ]
+
+
+def _ballot_fit(
+    documents: list[Paper], kind: IssuerKind, validated: Validated, templates: Path | None
+) -> list[Problem]:
+    """Warnings for ballot specimens that would run past one page (format.md, "Ballots"): the
+    round's ballots were already used, so the dossier is still written."""
+    from docgen.ballot_fit import ballot_fit_problems
+    from docgen.compose.ballots import Ballot
+
+    ballots = [
+        Ballot(d.file_name, (d.title,), d.context, 1) for d in documents if d.template == "ballot"
+    ]
+    source = validated.loaded.path.name
+    return ballot_fit_problems(ballots, kind, source, templates, Severity.WARNING)
 
 
 def decisions_record(
@@ -258,6 +273,8 @@ def build_dossier(
         raise EnvironmentProblem(
             f"{out_dir} is not empty and holds no docgen dossier; choose an empty or new folder"
         )
+    for problem in _ballot_fit(documents, validated.model.info.issuer_kind, validated, templates):
+        validated.report.add(problem)
     rendered = render_papers(
         documents,
         validated.model.info.issuer_kind,
