@@ -292,7 +292,11 @@ def plan(
     """Write the plan (Kế hoạch) of a round, or of a plan outline YAML (kind: plan)."""
     from docgen.papers import write_plan
 
-    for path in write_plan(source, out_dir, templates, formats, engine):
+    report = Report()
+    written = write_plan(source, out_dir, templates, formats, engine, report)
+    if report.problems:
+        click.echo(report.render())
+    for path in written:
         click.echo(f"wrote {path}")
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docgen.ballot_fit import ballot_fit_problems
 from docgen.compose.ballots import step_ballots
-from docgen.compose.plan import plan_context, round_plan_outline
+from docgen.compose.plan import plan_context, round_plan_gaps, round_plan_outline
 from docgen.decide import Outcome, RoundDecision
 from docgen.errors import InputError, Location, Problem, Report
 from docgen.models import RoundInput, StepKind
@@ -48,7 +49,8 @@ def write_ballots(
     """Write the ballots of step ``step_number`` into ``out_dir``; return the files written.
 
     Raises:
-        InputError: when the round has errors, or the step is not a voting step of its procedure.
+        InputError: when the round has errors, the step is not a voting step of its procedure,
+            or a ballot would run past one page (format.md, "Ballots": reported, never split).
     """
     validated, model, decision = validated_round(path)
     step = decision.step(step_number)
@@ -66,6 +68,10 @@ def write_ballots(
             )
         )
         raise InputError(report)
+    ballots = step_ballots(model, decision, step, copies)
+    too_long = ballot_fit_problems(ballots, model.info.issuer_kind, path.name, templates)
+    if too_long:
+        raise InputError(Report([*validated.report.problems, *too_long]))
     papers = [
         Paper(
             ballot.file_name,
@@ -73,7 +79,7 @@ def write_ballots(
             f"Phiếu bước {step.number}: {', '.join(ballot.titles)}",
             ballot.context,
         )
-        for ballot in step_ballots(model, decision, step, copies)
+        for ballot in ballots
     ]
     rendered = render_papers(papers, model.info.issuer_kind, formats, engine, templates)
     for name, data in rendered:
@@ -157,8 +163,11 @@ def load_plan_outline(path: Path) -> PlanOutline | None:
         raise InputError(report) from exc
 
 
-def plan_outline_for(path: Path) -> PlanOutline:
+def plan_outline_for(path: Path, report: Report | None = None) -> PlanOutline:
     """The plan of ``path``: a plan outline file as it is, or a round's plan composed from it.
+
+    ``report``, when given, receives the round's warnings and one for every field of the plan
+    printed as a gap (``round_plan_gaps``).
 
     Raises:
         InputError: when the input has errors.
@@ -166,7 +175,19 @@ def plan_outline_for(path: Path) -> PlanOutline:
     outline = load_plan_outline(path)
     if outline is not None:
         return outline
-    _, model, decision = validated_round(path)
+    validated, model, decision = validated_round(path)
+    if report is not None:
+        report.extend(validated.report.problems)
+        source = validated.loaded.source
+        for gap in round_plan_gaps(model):
+            report.add(
+                Problem(
+                    source.locate(gap.collection, gap.index, gap.field),
+                    gap.message,
+                    hint=gap.hint,
+                    severity=gap.severity,
+                )
+            )
     return round_plan_outline(model, decision)
 
 
@@ -176,14 +197,15 @@ def write_plan(
     templates: Path | None = None,
     formats: tuple[str, ...] = ("docx",),
     engine: str = "weasyprint",
+    report: Report | None = None,
 ) -> list[Path]:
     """Write the plan of ``path`` (see ``plan_outline_for``) into ``out_dir`` as ke-hoach.docx
-    and/or ke-hoach.pdf; return the files written.
+    and/or ke-hoach.pdf; return the files written. ``report`` receives the warnings.
 
     Raises:
         InputError: when the input has errors; nothing is written.
     """
-    outline = plan_outline_for(path)
+    outline = plan_outline_for(path, report)
     paper = Paper("ke-hoach.docx", "plan", "Kế hoạch", plan_context(outline))
     rendered = render_papers([paper], outline.issuer.issuer_kind, formats, engine, templates)
     for name, data in rendered:
