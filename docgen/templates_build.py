@@ -382,11 +382,14 @@ def _submission(builder: Builder) -> None:
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.body("{{ labels.proposed }} {{ proposed_heading }}", bold=True)
+    b.tag("{%p if accounts %}")
+    b.body("{{ accounts_intro }}")
+    b.tag("{%p for line in accounts %}")
+    b.body("{{ line }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.body("{{ proposed_intro }}")
     _proposed_table(b)
-    b.tag("{%p for line in notes %}")
-    b.body("{{ line }}", italic=True)
-    b.tag("{%p endfor %}")
     b.body("III. HỒ SƠ KÈM THEO", bold=True)
     b.tag("{%p for line in attachments %}")
     b.body("{{ line }}")
@@ -505,21 +508,24 @@ def _minutes(builder: Builder) -> None:
     b.tag("{%p for line in outcome_lines %}")
     b.body("{{ line }}")
     b.tag("{%p endfor %}")
+    b.tag("{%p if quota_lines %}")
+    b.body("{{ quota_heading }}", bold=True, italic=True)
+    b.tag("{%p for line in quota_lines %}")
+    b.body("{{ line }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.body("{{ closing }}")
     signature = b.profile["signature"]
     table = b.table([b.text_width_mm * 0.5, b.text_width_mm * 0.5], 1, borders=False)
     left, right = table.rows[0].cells
     for cell, lines in (
-        (left, ["T/M TỔ KIỂM PHIẾU", "TỔ TRƯỞNG"]),
-        (right, ["{{ chair_heading }}", ""]),
+        (left, ["{{ counting_authority }}", "{{ counting_position }}"]),
+        (right, ["{{ chair_heading }}", "{{ chair_position }}"]),
     ):
         b.cell_text(
             cell, lines[0], size=signature["authority_size"], bold=True
         ).paragraph_format.space_before = Pt(12)
-        if lines[1]:
-            b.para(lines[1], signature["position_size"], container=cell, bold=True)
-        else:
-            b.para(container=cell)
+        b.para(lines[1], signature["position_size"], container=cell, bold=True)
         for _ in range(4):
             b.para(container=cell)
     b.para("{{ counting_head }}", signature["name_size"], container=left, bold=True)

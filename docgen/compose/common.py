@@ -7,7 +7,7 @@ from typing import Any
 
 from docgen.models import IssuerKind, RoundInfo, RoundInput
 from docgen.values import PartialDate
-from docgen.vietnamese import long_date
+from docgen.vietnamese import fold_key, long_date, number_words, upper_vi
 
 __all__ = [
     "DOCUMENT_SYMBOLS",
@@ -20,6 +20,11 @@ __all__ = [
     "titles_phrase",
     "lower_first",
     "upper_first",
+    "COLLECTIVE_MARK",
+    "collective_authority",
+    "signing_position",
+    "person_position",
+    "people_count",
 ]
 
 DOCUMENT_SYMBOLS = {"submission": "TTr", "minutes": "BB", "plan": "KH", "report": "BC"}
@@ -106,3 +111,79 @@ def lower_first(text: str) -> str:
 
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+COLLECTIVE_MARK = {IssuerKind.PARTY: "T/M", IssuerKind.STATE: "TM."}
+"""Signing for a collective (format.md, Signature block): Party "T/M BAN THƯỜNG VỤ", State
+"TM. ỦY BAN NHÂN DÂN"."""
+
+_BODY_WORDS = (
+    "Đảng ủy",
+    "Thành ủy",
+    "Tỉnh ủy",
+    "Huyện ủy",
+    "Quận ủy",
+    "Thị ủy",
+    "Chi bộ",
+    "Đảng bộ",
+    "UBND",
+    "Ủy ban nhân dân",
+    "HĐND",
+    "Hội đồng nhân dân",
+)
+"""Words that start the name of the body in a position ("Bí thư Đảng ủy phường"): a position
+line under a signature does not repeat the body (format.md)."""
+
+
+def collective_authority(kind: IssuerKind, collective: str) -> str:
+    """ "TM. TỔ KIỂM PHIẾU" (State), "T/M TỔ KIỂM PHIẾU" (Party)."""
+    return f"{COLLECTIVE_MARK[kind]} {upper_vi(collective)}"
+
+
+def signing_position(position: str) -> str:
+    """The position line of a signature: the first position held, without the body, in capitals.
+
+    "Bí thư Đảng ủy phường" → "BÍ THƯ"; "Phó Bí thư Đảng ủy, Chủ tịch UBND phường" → "PHÓ BÍ
+    THƯ"; "Chánh Văn phòng UBND tỉnh" → "CHÁNH VĂN PHÒNG"; "BÍ THƯ" stays.
+    """
+    first = position.split(",")[0].strip()
+    lowered = first.lower()
+    cut = len(first)
+    for word in _BODY_WORDS:
+        at = lowered.find(" " + word.lower())
+        if 0 < at < cut:
+            cut = at
+    return upper_vi(first[:cut].strip())
+
+
+def person_position(round_input: RoundInput, name: str | None) -> str:
+    """The position line a person signs with: from the cadre list when the name (or code) is
+    there once, else from a signature block of the round that names them (the submission's, the
+    plan's); empty when unknown."""
+    if not name:
+        return ""
+    key = fold_key(name)
+    matches = [
+        c for c in round_input.cadres if key in (fold_key(c.full_name), fold_key(c.code or ""))
+    ]
+    if len(matches) == 1:
+        return signing_position(matches[0].position)
+    info = round_input.info
+    if fold_key(info.signer_name) == key:
+        return signing_position(info.signer_position)
+    plan = round_input.plan
+    if (
+        plan is not None
+        and plan.signer_name
+        and plan.signer_position
+        and fold_key(plan.signer_name) == key
+    ):
+        return signing_position(plan.signer_position)
+    return ""
+
+
+def people_count(count: int, words: bool = False) -> str:
+    """A number of people as the seeds write it: "02", or "02 (hai)" with ``words``."""
+    if words:
+        return f"{count:02d} ({number_words(count)})"
+    return f"{count:02d}"

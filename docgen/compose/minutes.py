@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from docgen.compose.common import DOCUMENT_SYMBOLS, header_context, lower_first, titles_phrase
+from docgen.compose.common import (
+    DOCUMENT_SYMBOLS,
+    collective_authority,
+    header_context,
+    lower_first,
+    people_count,
+    person_position,
+    titles_phrase,
+)
 from docgen.compose.steps import (
     BASE_LABELS,
+    Passer,
+    Standing,
     attendance_lines,
     ballot_lines,
+    deciding_passers,
+    deciding_step,
+    named,
     threshold_phrase,
+    tie_sentence,
     votes_at,
 )
-from docgen.decide import RoundDecision
+from docgen.decide import RoundDecision, TitleDecision
 from docgen.models import IssuerKind, ProcedureStep, RoundInput, StepKind
 from docgen.vietnamese import long_date
 
@@ -25,6 +39,59 @@ def vote_purpose(round_input: RoundInput, step: ProcedureStep) -> str:
         "đưa ra khỏi quy hoạch" if step.kind == StepKind.REMOVAL else "giới thiệu nhân sự quy hoạch"
     )
     return f"{what} {titles_phrase(round_input)} nhiệm kỳ {round_input.info.term}"
+
+
+def _listed(passers: list[Passer]) -> str:
+    return named([f"{p.name} ({p.votes_text(percent=False)})" for p in passers])
+
+
+def quota_lines(decision: RoundDecision, step: ProcedureStep) -> list[str]:
+    """At the step that fills the quota: per title, who is within the quota, who falls outside
+    it, who passed but is not eligible, and the tie at the last place with the head's choice (or
+    that it is awaited). Empty at any other step, and for titles not yet decided."""
+    if step is not deciding_step(decision):
+        return []
+    lines = []
+    for title in decision.titles:
+        if not title.complete:
+            continue
+        lines.append(_quota_line(title, step))
+    return lines
+
+
+def _quota_line(title: TitleDecision, step: ProcedureStep) -> str:
+    head = f"- Chức danh {title.title.name} (số lượng {people_count(title.title.quota)} đồng chí)"
+    passers = deciding_passers(title, step)
+    if not passers:
+        return f"{head}: không có đồng chí nào đạt tỷ lệ phiếu theo quy định."
+    groups = {
+        standing: [p for p in passers if p.standing == standing]
+        for standing in (
+            Standing.IN_QUOTA,
+            Standing.TIE_OPEN,
+            Standing.OUTSIDE,
+            Standing.TIE_LOST,
+            Standing.INELIGIBLE,
+            Standing.OTHER,
+        )
+    }
+    parts = []
+    if groups[Standing.IN_QUOTA]:
+        parts.append(f"trong số lượng: {_listed(groups[Standing.IN_QUOTA])}")
+    outside = groups[Standing.OUTSIDE] + groups[Standing.TIE_LOST]
+    outside.sort(key=passers.index)
+    if outside:
+        parts.append(f"ngoài số lượng: {_listed(outside)}")
+    elif not groups[Standing.TIE_OPEN]:
+        parts.append("không có đồng chí nào ngoài số lượng")
+    for passer in groups[Standing.INELIGIBLE] + groups[Standing.OTHER]:
+        parts.append(
+            f"đồng chí {passer.name} ({passer.votes_text(percent=False)}) {passer.why_not(title)}"
+        )
+    text = f"{head}: " + "; ".join(parts) + "."
+    if title.tie is not None:
+        text += " " + tie_sentence(title)
+    return text
 
 
 def _clock(value: Any) -> str:
@@ -117,6 +184,7 @@ def minutes_context(
         f"Biên bản kết thúc {end}được lập thành 03 bản, đã đọc lại trước hội nghị và "
         "các thành viên Tổ kiểm phiếu thống nhất ký tên./."
     )
+    quota = quota_lines(decision, step)
     header = header_context(info, DOCUMENT_SYMBOLS["minutes"], None, None)
     del header["place_date"]  # minutes carry no date line (format.md)
     return {
@@ -130,8 +198,15 @@ def minutes_context(
         "results": results,
         "outcome_heading": heading,
         "outcome_lines": outcome_lines,
+        "quota_heading": "5. Kết quả lấy từ trên xuống cho đủ số lượng theo quy định"
+        if quota
+        else "",
+        "quota_lines": quota,
         "closing": closing,
-        "chair_heading": "CHỦ TRÌ HỘI NGHỊ",
-        "chair": conference.chair or "",
+        "counting_authority": collective_authority(info.issuer_kind, "Tổ kiểm phiếu"),
+        "counting_position": "TỔ TRƯỞNG",
         "counting_head": conference.counting_head or "",
+        "chair_heading": "CHỦ TRÌ HỘI NGHỊ",
+        "chair_position": person_position(round_input, conference.chair),
+        "chair": conference.chair or "",
     }

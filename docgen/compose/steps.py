@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docgen.decide import RoundDecision, StepOutcome, TitleDecision
+from docgen.decide import CandidateDecision, Outcome, RoundDecision, StepOutcome, TitleDecision
 from docgen.models import BaseKind, Cadre, Conference, ProcedureStep, StepKind
 from docgen.rules.votes import threshold_words
 from docgen.vietnamese import count_with_words, name_sort_key, short_date
@@ -18,6 +18,12 @@ __all__ = [
     "attendance_lines",
     "ballot_lines",
     "step_heading",
+    "Standing",
+    "Passer",
+    "deciding_step",
+    "deciding_passers",
+    "named",
+    "tie_sentence",
 ]
 
 BASE_LABELS = {
@@ -118,3 +124,116 @@ def ballot_lines(conference: Conference) -> list[str]:
         for label, value in rows
         if value is not None
     ]
+
+
+def deciding_step(decision: RoundDecision) -> ProcedureStep | None:
+    """The step that fills the quota (Lấy đủ số lượng), else the last nomination step."""
+    nominations = [s for s in decision.procedure if s.kind == StepKind.NOMINATION]
+    if not nominations:
+        return None
+    return next((s for s in nominations if s.fills_quota), nominations[-1])
+
+
+class Standing:
+    """Where a passer of the deciding step stands once the quota is filled."""
+
+    IN_QUOTA = "in_quota"
+    OUTSIDE = "outside"
+    TIE_LOST = "tie_lost"
+    TIE_OPEN = "tie_open"
+    INELIGIBLE = "ineligible"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Passer:
+    """A person who passed the deciding step for a title, and where they stand."""
+
+    candidate: CandidateDecision
+    outcome: StepOutcome
+    standing: str
+
+    @property
+    def cadre(self) -> Cadre:
+        return self.candidate.cadre
+
+    @property
+    def name(self) -> str:
+        return self.candidate.cadre.full_name
+
+    def votes_text(self, percent: bool = True) -> str:
+        """ "4/5 phiếu, 80,00%" (or "4/5 phiếu")."""
+        text = f"{self.outcome.votes}/{self.outcome.base} phiếu"
+        return f"{text}, {self.outcome.percent_text}%" if percent else text
+
+    def why_not(self, title: TitleDecision) -> str:
+        """Why this passer is not proposed, as the submission and the minutes word it."""
+        if self.standing == Standing.OUTSIDE:
+            return "nằm ngoài số lượng"
+        if self.standing == Standing.TIE_LOST and title.tie is not None:
+            chosen = [c.cadre.full_name for c in title.tie.chosen]
+            return (
+                f"có số phiếu bằng {named(chosen)} ở vị trí cuối cùng, người đứng đầu đã xem xét, "
+                f"quyết định lựa chọn {named(chosen)}"
+            )
+        if self.standing == Standing.TIE_OPEN:
+            return "bằng phiếu ở vị trí cuối cùng, chờ người đứng đầu xem xét, quyết định"
+        if self.standing == Standing.INELIGIBLE:
+            reason = self.candidate.reason
+            return "không đủ điều kiện quy hoạch" + (f" ({reason})" if reason else "")
+        return self.candidate.reason or Outcome.LABELS.get(self.candidate.outcome, "").lower()
+
+
+def deciding_passers(title: TitleDecision, step: ProcedureStep) -> list[Passer]:
+    """Everyone who passed ``step`` for ``title``, by votes (highest first; the head's choice
+    first inside a tie; then name order), each with where they stand after the quota fill."""
+    tie = title.tie
+    passers = []
+    for candidate in title.candidates:
+        outcome = candidate.at(step.number)
+        if outcome is None or not outcome.passed:
+            continue
+        if candidate.outcome == Outcome.PROPOSED:
+            standing = Standing.IN_QUOTA
+        elif candidate.outcome == Outcome.INELIGIBLE:
+            standing = Standing.INELIGIBLE
+        elif candidate.outcome == Outcome.TIE_UNRESOLVED:
+            standing = Standing.TIE_OPEN
+        elif candidate.outcome == Outcome.NOT_SELECTED:
+            lost = tie is not None and tie.resolved and candidate in tie.tied
+            standing = Standing.TIE_LOST if lost else Standing.OUTSIDE
+        else:
+            standing = Standing.OTHER
+        passers.append(Passer(candidate, outcome, standing))
+    passers.sort(
+        key=lambda p: (
+            -p.outcome.votes,
+            not p.candidate.head_choice,
+            name_sort_key(p.name),
+            p.cadre.birth_date.month_index(),
+        )
+    )
+    return passers
+
+
+def named(names: list[str]) -> str:
+    """ "đồng chí A" / "các đồng chí A, B"."""
+    if len(names) == 1:
+        return f"đồng chí {names[0]}"
+    return "các đồng chí " + ", ".join(names)
+
+
+def tie_sentence(title: TitleDecision) -> str:
+    """The tie at the last place, and the head's choice or that it is awaited."""
+    tie = title.tie
+    if tie is None:
+        return ""
+    names = ", ".join(c.cadre.full_name for c in tie.tied)
+    text = (
+        f"Các đồng chí {names} có số phiếu bằng nhau ({tie.votes}/{tie.base} phiếu) cho "
+        f"{tie.places:02d} vị trí cuối cùng; "
+    )
+    if tie.resolved:
+        chosen = [c.cadre.full_name for c in tie.chosen]
+        return text + f"người đứng đầu đã xem xét, quyết định lựa chọn {named(chosen)}."
+    return text + "giao cho người đứng đầu xem xét, quyết định lựa chọn nhân sự."

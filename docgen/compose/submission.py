@@ -1,9 +1,11 @@
 """The submission (tờ trình đề nghị phê duyệt quy hoạch): context for the DOCX template.
 
 Contents (domain.md §5): Kính gửi the approving body; legal bases of the rule set in force on its
-date (or the unit's own); the procedure as it ran, step by step with dates and counts; removals;
-the proposed list with votes at the deciding step; ties and ineligible nominees explained;
-attachments; Nơi nhận starting "- Như trên".
+date (or the unit's own); the procedure as it ran, each step saying what it did (who took part,
+attendance, ballots, what was adopted, removed or passed; preparation steps too); removals; each
+title's quota for the round and every person who passed the deciding step, proposed or not and
+why (domain.md §2); the proposed list with votes at the deciding step; attachments; Nơi nhận
+starting "- Như trên".
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from docgen.compose.common import (
     ROMAN,
     header_context,
     lower_first,
+    number_symbol,
+    people_count,
     signature_context,
     titles_phrase,
     unit_phrase,
@@ -22,16 +26,20 @@ from docgen.compose.common import (
 )
 from docgen.compose.steps import (
     BASE_LABELS,
+    Standing,
+    Vote,
     attendance_lines,
     ballot_lines,
+    deciding_passers,
+    deciding_step,
     step_heading,
     threshold_phrase,
     votes_at,
 )
-from docgen.decide import Outcome, RoundDecision
-from docgen.models import IssuerKind, RoundInput, RoundKind, StepKind
+from docgen.decide import RoundDecision, TitleDecision
+from docgen.models import Conference, IssuerKind, ProcedureStep, RoundInput, RoundKind, StepKind
 from docgen.rules.recipients import archive_line, recipient_lines
-from docgen.vietnamese import number_words
+from docgen.vietnamese import fold_key
 
 __all__ = ["submission_context", "submission_subject", "legal_bases"]
 
@@ -53,7 +61,148 @@ def submission_subject(round_input: RoundInput) -> str:
 
 
 def _two_digits(count: int) -> str:
-    return f"{count:02d} ({number_words(count)})"
+    return people_count(count, words=True)
+
+
+def _is_meeting(step: ProcedureStep, conference: Conference | None) -> bool:
+    """Whether a preparation step was a conference that met (it has a chair or attendance, or is
+    named "Hội nghị …"), rather than work done by the advising staff."""
+    name = (conference.name if conference and conference.name else None) or step.conference
+    if conference is not None and (
+        conference.chair or conference.present is not None or conference.convened is not None
+    ):
+        return True
+    return fold_key(name).startswith("hội nghị")
+
+
+def _plan_reference(round_input: RoundInput) -> str:
+    """ " (Kế hoạch số 05/KH-VPUBND ngày 25/3/2022)" when the round's plan is numbered."""
+    plan = round_input.plan
+    if plan is None or not plan.number:
+        return ""
+    info = round_input.info
+    day = f" ngày {plan.date}" if plan.date else ""
+    return f" (Kế hoạch số {number_symbol(info.issuer_kind, plan.number, 'KH', info.body_symbol)}{day})"
+
+
+def _passed_list(votes: list[Vote]) -> str:
+    return ", ".join(
+        f"{v.cadre.full_name} ({v.outcome.votes}/{v.outcome.base} phiếu, {v.outcome.percent_text}%)"
+        for v in votes
+    )
+
+
+def _step_lines(round_input: RoundInput, decision: RoundDecision, step: ProcedureStep) -> list[str]:
+    """What one step did: who took part, attendance, ballots, and what was adopted or voted."""
+    conference = decision.conferences.get(step.number)
+    titles = titles_phrase(round_input)
+    lines: list[str] = []
+    meeting = step.kind != StepKind.PREPARATION or _is_meeting(step, conference)
+    if step.composition:
+        lines.append(f"{'Thành phần' if meeting else 'Thực hiện'}: {step.composition}.")
+    if conference is not None:
+        attendance = attendance_lines(conference)
+        if attendance:
+            lines.append(" ".join(attendance))
+        if step.kind != StepKind.PREPARATION:
+            ballots = ballot_lines(conference)
+            if ballots:
+                lines.append(" ".join(ballots))
+    chaired = f" do đồng chí {conference.chair} chủ trì" if conference and conference.chair else ""
+    if step.kind == StepKind.PREPARATION:
+        if meeting:
+            lines.append(
+                f"Hội nghị{chaired} đã thảo luận, thông qua Kế hoạch triển khai công tác quy hoạch "
+                f"cán bộ{_plan_reference(round_input)} và danh sách nguồn nhân sự đáp ứng tiêu "
+                "chuẩn, điều kiện để trình các hội nghị xem xét, phát hiện, giới thiệu quy hoạch "
+                f"{titles}."
+            )
+        else:
+            lines.append(
+                "Đã xây dựng Kế hoạch triển khai công tác quy hoạch cán bộ"
+                f"{_plan_reference(round_input)}; rà soát, đánh giá nguồn cán bộ và dự kiến danh "
+                f"sách nguồn nhân sự đáp ứng tiêu chuẩn, điều kiện quy hoạch {titles}."
+            )
+        return lines
+    phrase = threshold_phrase(step)
+    voted = {id(tv.title): tv for tv in votes_at(decision, step)}
+    if step.kind == StepKind.REMOVAL:
+        first = decision.procedure[0] is step
+        if first:
+            lines.append(
+                f"Hội nghị{chaired} đã xem xét, thông qua danh sách nguồn nhân sự bổ sung quy hoạch "
+                "để lấy ý kiến tại các hội nghị và bỏ phiếu đưa ra khỏi quy hoạch đối với những "
+                "đồng chí đang trong quy hoạch."
+            )
+        removed_any = False
+        for title in decision.titles:
+            name = title.title.name
+            title_votes = voted.get(id(title))
+            if title_votes is None:
+                lines.append(
+                    f"Chức danh {name}: không có đồng chí nào phải xem xét đưa ra khỏi quy hoạch."
+                )
+                continue
+            passed = title_votes.passed
+            removed_any = removed_any or bool(passed)
+            who = f"có {people_count(len(passed))} đồng chí" if passed else "không có đồng chí nào"
+            lines.append(
+                f"Chức danh {name}: bỏ phiếu đối với {people_count(len(title_votes.votes))} "
+                f"đồng chí; {who} có {phrase} đồng ý đưa ra khỏi quy hoạch"
+                + (f": {_passed_list(passed)}." if passed else ".")
+            )
+        if not removed_any:
+            lines.append("Không có đồng chí nào bị đưa ra khỏi quy hoạch.")
+        return lines
+    deciding = deciding_step(decision)
+    for title in decision.titles:
+        name = title.title.name
+        title_votes = voted.get(id(title))
+        if title_votes is None:
+            lines.append(f"Chức danh {name}: không có đồng chí nào được giới thiệu.")
+            continue
+        passed = title_votes.passed
+        who = f"có {people_count(len(passed))} đồng chí" if passed else "không có đồng chí nào"
+        then = ""
+        if passed and step is not deciding:
+            then = " để đưa vào danh sách giới thiệu ở bước sau"
+        lines.append(
+            f"Chức danh {name}: giới thiệu {people_count(len(title_votes.votes))} đồng chí; "
+            f"{who} đạt tỷ lệ phiếu đồng ý {phrase}{then}"
+            + (f": {_passed_list(passed)}." if passed else ".")
+        )
+    return lines
+
+
+def _title_account(round_input: RoundInput, title: TitleDecision, deciding: ProcedureStep) -> str:
+    """One title's quota for the round and every passer of the deciding step: proposed, or not
+    and why (outside the quota, the head's choice in a tie, ineligible, another recorded reason)."""
+    review = round_input.info.round_kind == RoundKind.REVIEW
+    verb = "bổ sung" if review else "quy hoạch"
+    head = f"- Chức danh {title.title.name}: {verb} {_two_digits(title.title.quota)} đồng chí"
+    passers = deciding_passers(title, deciding)
+    phrase = threshold_phrase(deciding)
+    if not passers:
+        return (
+            f"{head}; không có đồng chí nào đạt tỷ lệ phiếu đồng ý {phrase} nên không đề nghị "
+            f"{'bổ sung ' if review else ''}quy hoạch chức danh này."
+        )
+    text = f"{head}; có {people_count(len(passers))} đồng chí đạt tỷ lệ phiếu đồng ý {phrase}."
+    chosen = [p for p in passers if p.standing == Standing.IN_QUOTA]
+    others = [p for p in passers if p.standing != Standing.IN_QUOTA]
+    if chosen:
+        listed = ", ".join(f"{p.name} ({p.votes_text()})" for p in chosen)
+        prefix = "đồng chí" if len(chosen) == 1 else "các đồng chí"
+        text += f" Đề nghị {'bổ sung ' if review else ''}quy hoạch {prefix} {listed}."
+    if others:
+        text += (
+            " Không đề nghị: "
+            + "; ".join(
+                f"đồng chí {p.name} ({p.votes_text()}) do {p.why_not(title)}" for p in others
+            )
+            + "."
+        )
+    return text
 
 
 def submission_context(
@@ -80,39 +229,15 @@ def submission_context(
         + "; "
         "kết quả cụ thể như sau:"
     )
-    steps = []
-    for step in decision.procedure:
-        conference = decision.conferences.get(step.number)
-        lines: list[str] = []
-        if step.composition:
-            lines.append(f"Thành phần: {step.composition}.")
-        if step.kind != StepKind.PREPARATION and conference is not None:
-            lines.append(" ".join(attendance_lines(conference)))
-            lines.append(" ".join(ballot_lines(conference)))
-            phrase = threshold_phrase(step)
-            for title_votes in votes_at(decision, step):
-                title_name = title_votes.title.title.name
-                passed = ", ".join(
-                    f"{v.cadre.full_name} ({v.outcome.votes} phiếu, {v.outcome.percent_text}%)"
-                    for v in title_votes.passed
-                )
-                count = len(title_votes.passed)
-                who = f"có {count} đồng chí" if count else "không có đồng chí nào"
-                if step.kind == StepKind.REMOVAL:
-                    lines.append(
-                        f"Chức danh {title_name}: bỏ phiếu đối với {len(title_votes.votes)} đồng chí; "
-                        f"{who} có {phrase} đồng ý đưa ra khỏi quy hoạch"
-                        + (f": {passed}." if passed else ".")
-                    )
-                else:
-                    lines.append(
-                        f"Chức danh {title_name}: giới thiệu {len(title_votes.votes)} đồng chí; "
-                        f"{who} đạt tỷ lệ phiếu đồng ý {phrase}"
-                        + (f": {passed}." if passed else ".")
-                    )
-        steps.append({"heading": step_heading(step, conference), "lines": lines})
+    steps = [
+        {
+            "heading": step_heading(step, decision.conferences.get(step.number)),
+            "lines": _step_lines(round_input, decision, step),
+        }
+        for step in decision.procedure
+    ]
 
-    removals, kept, notes = [], [], []
+    removals, kept = [], []
     for title in decision.titles:
         for vote in title.removals:
             if vote.outcome.passed:
@@ -128,24 +253,20 @@ def submission_context(
                 + ", đồng chí ".join(c.full_name for c in title.kept)
                 + "."
             )
-        if title.tie and title.tie.resolved:
-            tie = title.tie
-            names = ", ".join(c.cadre.full_name for c in tie.tied)
-            chosen = ", ".join(c.cadre.full_name for c in tie.chosen)
-            notes.append(
-                f"Tại bước {tie.step}, chức danh {title.title.name}: các đồng chí {names} có số phiếu "
-                f"bằng nhau ({tie.votes}/{tie.base} phiếu) cho {_two_digits(tie.places)} vị trí cuối cùng; "
-                f"người đứng đầu đã xem xét, quyết định lựa chọn đồng chí {chosen}."
-            )
-        for candidate in title.candidates:
-            if candidate.outcome == Outcome.INELIGIBLE:
-                notes.append(
-                    f"Đồng chí {candidate.cadre.full_name} đạt tỷ lệ phiếu theo quy định đối với "
-                    f"chức danh {title.title.name} nhưng không đủ điều kiện ({candidate.reason}) "
-                    "nên không đề nghị quy hoạch."
-                )
 
-    deciding = next((s for s in voting if s.fills_quota), voting[-1] if voting else None)
+    deciding = deciding_step(decision)
+    accounts = (
+        [_title_account(round_input, title, deciding) for title in decision.titles]
+        if deciding
+        else []
+    )
+    accounts_intro = (
+        f"Số lượng {'bổ sung ' if info.round_kind == RoundKind.REVIEW else ''}quy hoạch của "
+        f"từng chức danh trong đợt này và kết quả tại bước {deciding.number} (lấy từ trên xuống "
+        "theo số phiếu đồng ý cho đủ số lượng):"
+        if deciding
+        else ""
+    )
     groups = []
     total = 0
     for number, title in enumerate(t for t in decision.titles if t.proposed):
@@ -209,7 +330,8 @@ def submission_context(
         "proposed_groups": groups,
         "deciding_step_label": f"bước {deciding.number}" if deciding else "",
         "deciding_base": BASE_LABELS[deciding.base] if deciding and deciding.base else "",
-        "notes": notes,
+        "accounts_intro": accounts_intro,
+        "accounts": accounts,
         "attachments": [
             f"- {text};" if i < len(attachments) - 1 else f"- {text}."
             for i, text in enumerate(attachments)
