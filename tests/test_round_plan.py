@@ -288,3 +288,24 @@ def test_a_workbook_row_left_blank_is_named_by_its_number(state_data: dict, tmp_
     [number] = [w for w in warnings if "number is blank" in w]
     assert re.search(r"sheet “Kế hoạch”, row \d+, column B \(Số kế hoạch\)", number), number
     assert "“Số: …/KH-VPUBND”" in number
+
+
+def test_headings_keep_with_the_next_block_and_dates_are_scheduled() -> None:
+    _, model, decision = validated_round(STATE_WORKBOOK)
+    context = plan_context(round_plan_outline(model, decision))
+    texts = [re.sub(r"<[^>]+>", "", block.xml) for block in context["blocks"]]
+    kept = [text for text, keep in zip(texts, context["keep_with_next"], strict=True) if keep]
+    assert kept[0] == "A. MỤC ĐÍCH, YÊU CẦU"
+    assert "(1) Bước 1: Hội nghị tập thể lãnh đạo (lần 1)" in kept
+    assert "C. TỔ CHỨC THỰC HIỆN" in kept
+    assert not [text for text in kept if text.startswith(("- ", "Căn cứ", "Trên cơ sở"))]
+    # The timeline gives each step's date from the "Hội nghị" sheet, then the deadline, once.
+    at = texts.index("III. THỜI GIAN THỰC HIỆN")
+    assert texts[at + 1 : at + 6] == [
+        "- Bước 1: ngày 05/4/2022.",
+        "- Bước 2: ngày 07/4/2022.",
+        "- Bước 3: ngày 11/4/2022.",
+        "- Bước 4: ngày 13/4/2022.",
+        "Hoàn thành quy trình và hồ sơ trước ngày 15/4/2022.",
+    ]
+    assert sum("15/4/2022" in text for text in texts) == 1

@@ -89,16 +89,27 @@ def _label(depth: int, index: int, parents: list[int], headed: bool) -> str:
     return ".".join(str(n) for n in numbers) + "."
 
 
-def _blocks(items: list[PlanItem], depth: int, parents: list[int], out: list[RichText]) -> None:
+def _blocks(
+    items: list[PlanItem],
+    depth: int,
+    parents: list[int],
+    out: list[RichText],
+    headings: set[int] | None = None,
+) -> None:
+    """Append the blocks of ``items`` to ``out``; the positions of heading blocks (which keep
+    with the next block, format.md "Pagination") to ``headings``."""
+    headings = set() if headings is None else headings
     for index, item in enumerate(items):
         headed = item.heading is not None
         label = item.label if item.label is not None else _label(depth, index, parents, headed)
         texts = [t for t in (item.text, *item.paragraphs) if t]
         if item.heading:
+            headings.add(len(out))
             out.append(rich_text(f"{label} {item.heading}".strip(), bold=True))
         elif texts:
             texts[0] = f"{label} {texts[0]}".strip()
         elif label:
+            headings.add(len(out))
             out.append(rich_text(label, bold=True))
         out.extend(rich_text(t) for t in texts)
         for word, value in (
@@ -111,16 +122,19 @@ def _blocks(items: list[PlanItem], depth: int, parents: list[int], out: list[Ric
                 out.append(rich_text(f"- {word}: {value}."))
         if item.timeline:
             out.append(rich_text(f"- Thời gian: **{item.timeline}**."))
-        _blocks(item.items, depth + 1, [*parents, index + 1], out)
+        _blocks(item.items, depth + 1, [*parents, index + 1], out, headings)
 
 
 def plan_context(outline: PlanOutline) -> dict[str, Any]:
     """The context of the plan template."""
     issuer = outline.issuer
     blocks: list[RichText] = [rich_text(p) for p in outline.preamble]
-    _blocks(outline.parts, 0, [], blocks)
+    headings: set[int] = set()
+    _blocks(outline.parts, 0, [], blocks, headings)
     blocks.extend(rich_text(p) for p in outline.closing)
     return {
+        # Per block: a heading keeps with the block after it (format.md, "Pagination").
+        "keep_with_next": [i in headings for i in range(len(blocks))],
         "parent_body": issuer.parent_body,
         "issuing_body": issuer.issuing_body,
         "number_symbol": number_symbol(
@@ -452,6 +466,11 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
     ]
     steps = decision.procedure
     deadline = (settings.deadline if settings else None) or info.submission_date
+    timeline = _schedule(round_input, steps) + (
+        [f"Hoàn thành quy trình và hồ sơ trước ngày **{_prose_date(deadline)}**."]
+        if deadline
+        else []
+    )
     parts = [
         PlanItem(
             label=_part_label(voice, "A"),
@@ -495,10 +514,10 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
                         PlanItem(
                             label=_part_label(voice, "III"),
                             heading="THỜI GIAN THỰC HIỆN",
-                            paragraphs=[f"Hoàn thành trước ngày **{_prose_date(deadline)}**."],
+                            paragraphs=timeline,
                         )
                     ]
-                    if deadline
+                    if timeline
                     else []
                 ),
             ],
@@ -509,7 +528,7 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
             items=(
                 [PlanItem(text=p) for p in settings.organisation]
                 if settings and settings.organisation
-                else _organisation(info, voice, review, deadline)
+                else _organisation(info, voice, review)
             ),
         ),
     ]
@@ -552,6 +571,16 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
             name=(settings.signer_name if settings and settings.signer_name else info.signer_name),
         ),
     )
+
+
+def _schedule(round_input: RoundInput, steps: Sequence[ProcedureStep]) -> list[str]:
+    """The date of each step whose conference has one in the "Hội nghị" sheet, in step order."""
+    dates = {c.step: c.date for c in round_input.conferences if c.date}
+    return [
+        f"- Bước {step.number}: ngày {_prose_date(dates[step.number])}."
+        for step in steps
+        if step.number in dates
+    ]
 
 
 def _working_time(round_input: RoundInput, review: int, object_1: int, object_2: int) -> str:
@@ -609,13 +638,10 @@ def _procedure_intro(steps: Sequence[ProcedureStep], voice: PlanVoice, action: s
     return f"{text} {quorum}".strip() + " Cụ thể như sau:"
 
 
-def _organisation(
-    info: RoundInfo, voice: PlanVoice, review: bool, deadline: date | None
-) -> list[PlanItem]:
+def _organisation(info: RoundInfo, voice: PlanVoice, review: bool) -> list[PlanItem]:
     """Who does what (seed C, "TỔ CHỨC THỰC HIỆN"), in the voice of the issuer's kind."""
     superior = re.match(r"^Ban Thường vụ\s+(.+)$", info.approving_body)
     through = f" (*qua Ban Tổ chức {superior.group(1)} tổng hợp, thẩm định*)" if superior else ""
-    by = f" trước ngày **{_prose_date(deadline)}**" if deadline else ""
     table = "kết quả rà soát, bổ sung quy hoạch" if review else "kết quả quy hoạch nhiệm kỳ kế tiếp"
     dossier = (
         "Hồ sơ gồm: (1) Tờ trình kèm biên bản kiểm phiếu thực hiện quy trình quy hoạch; (2) Biểu "
@@ -630,7 +656,7 @@ def _organisation(
         text=(
             f"{who} rà soát, tổng hợp danh sách nguồn nhân sự; chuẩn bị các hội nghị, phiếu và "
             "biên bản kiểm phiếu theo quy trình; hoàn thiện hồ sơ, báo cáo "
-            f"{info.approving_body}{through} xem xét, phê duyệt{by}."
+            f"{info.approving_body}{through} xem xét, phê duyệt."
         ),
         paragraphs=[dossier],
     )
@@ -693,8 +719,7 @@ def round_plan_gaps(round_input: RoundInput) -> list[Finding]:
         warn(
             "plan",
             "deadline",
-            "the plan has no deadline: its part “Thời gian thực hiện” is left out and the report "
-            "to the approving body has no date",
+            "the plan has no deadline: it does not say by when the round must be done",
             f"fill {_where(PLAN_SHEET, 'deadline')} (or “Ngày tờ trình” of “Thông tin chung”)",
         )
     if info.issuer_kind == IssuerKind.STATE and not info.drafting_unit:
