@@ -34,8 +34,10 @@ STATE_WORDS = (
     "và tương đương",
     "Lưu: VT",
 )
-"""Words of a State office's plan that a Party committee's plan never uses (seed
-ke-hoach-quy-hoach-vpubnd-son-la.txt against ke-hoach-quy-hoach-thanh-uy.txt)."""
+"""Words by which a State office's plan names its own bodies and people (seed
+ke-hoach-quy-hoach-vpubnd-son-la.txt). The Thành ủy seed names its own as Ban Thường vụ, Ban Tổ
+chức, Văn phòng Thành ủy, chi, đảng bộ cơ sở, cán bộ, đảng viên; it says "tập thể lãnh đạo" only
+of the state bodies under it, which a committee's plan for its own titles has no cause to name."""
 
 
 def _body(path: Path) -> list[str]:

@@ -660,9 +660,10 @@ def _organisation(info: RoundInfo, voice: PlanVoice, review: bool) -> list[PlanI
         ),
         paragraphs=[dossier],
     )
+    heads = upper_first(voice.units) if voice.party else f"Trưởng {voice.units}"
     units = PlanItem(
         text=(
-            f"{upper_first(voice.units)} tổ chức quán triệt Kế hoạch này đến {voice.workers}; "
+            f"{heads} tổ chức quán triệt Kế hoạch này đến {voice.workers}; "
             "bảo đảm thành phần được triệu tập tham dự đầy đủ các hội nghị theo quy trình."
         )
     )
