@@ -160,7 +160,10 @@ def check_docx(path: Path, kind: IssuerKind, role: str | None = None) -> list[st
                 f"body size {normal.font.size.pt if normal.font.size else None} pt, expected {rules['body']}"
             ]
         )
-    fail(_check_page_numbers(section, rules))
+    if role == "ballot":
+        fail(_check_no_fields(document))
+    else:
+        fail(_check_page_numbers(section, rules))
     if role == "table" or role == "ballot":
         fail(_check_tables(document, role))
         fail(_check_top(document, rules, dated=False, numbered=False))
@@ -260,6 +263,29 @@ def _check_signature(document: Any, rules: dict[str, Any], *, recipients: bool) 
             yield f"Nơi nhận line “{text}” should end with “{ending}”"
     if lines and not lines[-1].text.strip().startswith("- Lưu"):
         yield "Nơi nhận: the archive line (Lưu) must come last"
+
+
+def _check_no_fields(document: Any) -> Iterator[str]:
+    """Ballots carry nothing that tells one copy from another (format.md, "Ballots"): no field
+    (PAGE, NUMPAGES, SEQ …) in any header, footer or the body."""
+    parts = [document.element]
+    for section in document.sections:
+        for part in (
+            section.header,
+            section.first_page_header,
+            section.even_page_header,
+            section.footer,
+            section.first_page_footer,
+            section.even_page_footer,
+        ):
+            if not part.is_linked_to_previous:
+                parts.append(part._element)
+    for element in parts:
+        codes = [e.text or "" for e in element.iter(qn("w:instrText"))]
+        codes += [e.get(qn("w:instr")) or "" for e in element.iter(qn("w:fldSimple"))]
+        for code in codes:
+            if code.strip():
+                yield f"ballot: a field “{code.strip()}” would tell one copy from another"
 
 
 def _check_page_numbers(section: Any, rules: dict[str, Any]) -> Iterator[str]:

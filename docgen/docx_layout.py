@@ -116,7 +116,8 @@ def apply_layout_xml(root: Any) -> bool:
     Keep rules (format.md, "Pagination"): header rows and the first data row of a layout table
     keep with the next row; a group row (a row whose second cell spans several columns) keeps
     with the next; before a signature table, the last row of a table or the last paragraphs
-    (up to the last non-empty one) keep with it. Returns whether anything changed.
+    (up to the last non-empty one) keep with it; a table right before it keeps every row with
+    the next (see :func:`_keep_before`). Returns whether anything changed.
     """
     body = root.find(f"{_W}body")
     if body is None:
@@ -159,8 +160,12 @@ def _keep_before(children: list[Any], index: int) -> None:
                 return
         elif element.tag == f"{_W}tbl":
             rows = element.findall(f"{_W}tr")
-            if rows:
-                _keep_next(rows[-1])
+            if not rows:
+                return
+            # keepNext on the last row: Word moves it with the signature. LibreOffice 7 reads
+            # keepNext in table rows only as the whole table's "keep with next paragraph"
+            # (when every row has it), which moves a whole table off its first page: not used.
+            _keep_next(rows[-1])
             return
         else:
             return

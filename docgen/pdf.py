@@ -159,7 +159,7 @@ p {{ margin: 0; }}
 .grid tr.group, .grid tbody tr:first-child {{ break-after: avoid; }}
 .grid tbody tr:last-child {{ break-after: avoid; }}
 .grid td, .grid th {{ hyphens: manual; overflow-wrap: normal; }}
-.keep {{ break-after: avoid; }}
+.keep, p.bold {{ break-after: avoid; }}
 .sign {{ width: 100%; border-collapse: collapse; margin-top: 12pt; break-inside: avoid; break-before: avoid; }}
 .date-line {{ font-size: {header["date_line"]["size"]}pt; font-style: italic; font-weight: normal; }}
 .sign td {{ vertical-align: top; width: 50%; padding: 0; }}

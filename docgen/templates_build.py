@@ -21,6 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from docgen.layout import CAPTION_PREFIX, column_widths_mm
+
 __all__ = ["build_all", "main"]
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
@@ -31,7 +33,7 @@ JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 class Builder:
     """Writes one template document following one style profile."""
 
-    def __init__(self, profile: dict[str, Any], landscape: bool = False):
+    def __init__(self, profile: dict[str, Any], landscape: bool = False, page_numbers: bool = True):
         self.profile = dict(profile)
         if landscape:
             self.profile["table"] = profile["wide_table"]
@@ -61,7 +63,8 @@ class Builder:
             fonts.set(qn(attribute), profile["font"])
         style.paragraph_format.space_after = Pt(0)
         style.paragraph_format.space_before = Pt(0)
-        self._page_numbers(section)
+        if page_numbers:
+            self._page_numbers(section)
         self._paragraph_style("Nơi nhận", profile["recipients"]["line"]["size"])
         self._paragraph_style("Chú thích", profile["table"]["size"])
         body = self.doc.element.body
@@ -140,6 +143,7 @@ class Builder:
             align=JUSTIFY,
             indent=indent,
             space_after=body["space_after"],
+            keep_next=bold,  # a bold body line is a heading: kept with what follows
         )
         paragraph.paragraph_format.line_spacing = body["line_spacing"]
         return paragraph
@@ -171,14 +175,22 @@ class Builder:
         run.font.size = Pt(2)
         return paragraph
 
-    def table(self, columns_mm: list[float], rows: int, borders: bool = True) -> Any:
+    def table(
+        self,
+        columns_mm: list[float],
+        rows: int,
+        borders: bool = True,
+        layout: str | None = None,
+    ) -> Any:
+        """A fixed-layout table; ``layout`` names its entry in ``docgen.layout`` (widths and
+        keep rules applied after rendering), recorded as the table's caption."""
         table = self.doc.add_table(rows=rows, cols=len(columns_mm))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         properties = table._tbl.tblPr
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        properties.append(layout)
+        fixed = OxmlElement("w:tblLayout")
+        fixed.set(qn("w:type"), "fixed")
+        properties.append(fixed)
         margins = OxmlElement("w:tblCellMar")
         for side in ("left", "right"):
             margin = OxmlElement(f"w:{side}")
@@ -186,6 +198,10 @@ class Builder:
             margin.set(qn("w:type"), "dxa")
             margins.append(margin)
         properties.append(margins)
+        if layout:
+            caption = OxmlElement("w:tblCaption")
+            caption.set(qn("w:val"), CAPTION_PREFIX + layout)
+            properties.append(caption)
         if borders:
             element = OxmlElement("w:tblBorders")
             for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -199,6 +215,10 @@ class Builder:
                     border.set(qn(key), value)
                 element.append(border)
             properties.append(element)
+        _order_properties(properties)
+        if layout == "signature":
+            for row in table.rows:
+                self.no_split(row)  # a signature block never splits across pages
         for index, width in enumerate(columns_mm):
             table.columns[index].width = Mm(width)
             for cell in table.columns[index].cells:
@@ -299,7 +319,12 @@ class Builder:
     def signature(self, *, recipients: bool = True, rich: bool = False) -> None:
         """Nơi nhận bottom left, the signature block bottom right (format.md)."""
         signature = self.profile["signature"]
-        table = self.table([self.text_width_mm * 0.5, self.text_width_mm * 0.5], 1, borders=False)
+        table = self.table(
+            [self.text_width_mm * 0.5, self.text_width_mm * 0.5],
+            1,
+            borders=False,
+            layout="signature",
+        )
         left, right = table.rows[0].cells
         if recipients:
             heading = self.profile["recipients"]["heading"]
@@ -411,9 +436,16 @@ def _data_row(b: Builder, table: Any, fields: list[str], lefts: set[int]) -> Non
     b.no_split(row)
 
 
-def _scaled(b: Builder, widths: list[float]) -> list[float]:
-    total = sum(widths)
-    return [w * b.text_width_mm / total for w in widths]
+def _loop_widths(b: Builder, name: str) -> list[float]:
+    """Template widths of a table with a column loop: the loop column between its two tag cells
+    ({%tc for %} | cell | {%tc endfor %}), which docxtpl removes; the rendered table's widths
+    are set from the layout afterwards (docgen.docx_layout)."""
+    from docgen.layout import table_layout
+
+    widths = column_widths_mm(name, b.text_width_mm)
+    index = table_layout(name).repeat_index
+    assert index is not None
+    return [*widths[:index], 2.0, widths[index], 2.0, *widths[index + 1 :]]
 
 
 def _header_row(b: Builder, row: Any, texts: list[str], *, italic: bool = False) -> None:
@@ -432,7 +464,13 @@ def _plan(builder: Builder) -> None:
     b.header()
     b.title("KẾ HOẠCH")
     b.tag("{%p for block in blocks %}")
+    # A heading block keeps with the block after it, and the last block with the signature
+    # (format.md, "Pagination"): one paragraph of each kind, chosen per block.
+    b.tag("{%p if keep_with_next[loop.index0] or loop.last %}")
+    b.body("{{r block }}").paragraph_format.keep_with_next = True
+    b.tag("{%p else %}")
     b.body("{{r block }}")
+    b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.tag("{%p for note in footnotes %}")
     note = b.para("{{r note }}", b.profile["table"]["size"], align=JUSTIFY)
@@ -442,7 +480,7 @@ def _plan(builder: Builder) -> None:
 
 
 def _proposed_table(b: Builder) -> None:
-    table = b.table(_scaled(b, [12, 38, 22, 40, 25, 15, 18]), 1)
+    table = b.table(column_widths_mm("proposed", b.text_width_mm), 1, layout="proposed")
     _header_row(
         b,
         table.rows[0],
@@ -533,7 +571,7 @@ def _minutes(builder: Builder) -> None:
 
 
 def _results_table(b: Builder) -> None:
-    table = b.table(_scaled(b, [12, 42, 50, 18, 25, 23]), 1)
+    table = b.table(column_widths_mm("results", b.text_width_mm), 1, layout="results")
     _header_row(
         b,
         table.rows[0],
@@ -616,7 +654,7 @@ def _ballot(builder: Builder) -> None:
     b.tag("{%p if section.heading %}")
     b.body("{{ section.heading }}", bold=True, indent=False)
     b.tag("{%p endif %}")
-    table = b.table(_scaled(b, [12, 46, 56, 22, 22, 22, 20]), 1)
+    table = b.table(_loop_widths(b, "ballot"), 1, layout="ballot")
     _header_row(
         b,
         table.rows[0],
@@ -682,10 +720,29 @@ def _group_rows(b: Builder, table: Any, span_tag: str = "") -> None:
     _tag_row(b, table, "{%tr else %}")
 
 
+def _hide_border(cell: Any, side: str) -> None:
+    """Remove one border of a cell (w:tcBorders/w:<side> = nil)."""
+    properties = cell._tc.get_or_add_tcPr()
+    borders = properties.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        # tcBorders follows tcW and gridSpan in w:tcPr.
+        anchor = properties.find(qn("w:gridSpan"))
+        if anchor is None:
+            anchor = properties.find(qn("w:tcW"))
+        if anchor is not None:
+            anchor.addnext(borders)
+        else:
+            properties.insert(0, borders)
+    border = OxmlElement(f"w:{side}")
+    border.set(qn("w:val"), "nil")
+    borders.append(border)
+
+
 def _summary_review(builder: Builder) -> None:
     b = builder
     _summary_heading(b, "BIỂU TỔNG HỢP KẾT QUẢ RÀ SOÁT, BỔ SUNG QUY HOẠCH CÁN BỘ")
-    table = b.table(_scaled(b, [11, 29, 23, 23, 29, 20, 20, 19, 15, 20, 24, 24, 24, 17]), 3)
+    table = b.table(column_widths_mm("summary_review", b.text_width_mm), 3, layout="summary_review")
     size = b.profile["table"]["header_size"]
     top, second, numbers = table.rows
     spans = [
@@ -701,9 +758,13 @@ def _summary_review(builder: Builder) -> None:
         (10, 12, "Kết quả đánh giá, xếp loại"),
         (13, 13, "Đề xuất"),
     ]
+    # No vertical merge: LibreOffice clips a repeated header row whose cells span two rows, so
+    # a one-row heading sits in the top row with no border between it and the empty cell below.
     for first, last, text in spans:
         if first == last:
-            cell = top.cells[first].merge(second.cells[first])
+            cell = top.cells[first]
+            _hide_border(cell, "bottom")
+            _hide_border(second.cells[first], "top")
         else:
             cell = top.cells[first].merge(top.cells[last])
         b.cell_text(cell, text, size=size, bold=True)
@@ -746,7 +807,7 @@ def _summary_next_term(builder: Builder) -> None:
     drops the tag cells, so a 3-voting-step procedure renders with the template's 12 columns."""
     b = builder
     _summary_heading(b, "BIỂU TỔNG HỢP KẾT QUẢ QUY HOẠCH CÁN BỘ NHIỆM KỲ KẾ TIẾP")
-    table = b.table(_scaled(b, [11, 36, 23, 23, 38, 28, 28, 18, 26, 26, 26, 22]), 2)
+    table = b.table(_loop_widths(b, "summary_next_term"), 2, layout="summary_next_term")
     top, numbers = table.rows
     loop = ["{%tc for step in voting_steps %}", "{{ step.header }}", "{%tc endfor %}"]
     _header_row(
@@ -805,7 +866,7 @@ def _summary_next_term(builder: Builder) -> None:
 def _trich_ngang(builder: Builder) -> None:
     b = builder
     _summary_heading(b, "DANH SÁCH TRÍCH NGANG CÁN BỘ ĐỀ NGHỊ QUY HOẠCH")
-    table = b.table(_scaled(b, [11, 28, 23, 23, 13, 22, 23, 30, 22, 15, 17, 15, 13, 21]), 2)
+    table = b.table(column_widths_mm("trich_ngang", b.text_width_mm), 2, layout="trich_ngang")
     top, numbers = table.rows
     _header_row(
         b,
@@ -859,7 +920,7 @@ def _structure(builder: Builder) -> None:
     """Indicators down, a column per title ({%tc %}), then total, share and target."""
     b = builder
     _summary_heading(b, "BIỂU THỐNG KÊ CƠ CẤU CÁN BỘ TRONG QUY HOẠCH")
-    table = b.table(_scaled(b, [12, 80, 30, 30, 30, 30, 30, 45]), 1)
+    table = b.table(_loop_widths(b, "structure"), 1, layout="structure")
     _header_row(
         b,
         table.rows[0],
@@ -873,6 +934,22 @@ def _structure(builder: Builder) -> None:
             "Tỷ lệ (%) so với tổng số lượt người",
             "{{ rule_set }}",
         ],
+    )
+    numbers = table.add_row()
+    _header_row(
+        b,
+        numbers,
+        [
+            "{{ column_numbers[0] }}",
+            "{{ column_numbers[1] }}",
+            "{%tc for title in titles %}",
+            "{{ column_numbers[loop.index + 1] }}",
+            "{%tc endfor %}",
+            "{{ column_numbers[-3] }}",
+            "{{ column_numbers[-2] }}",
+            "{{ column_numbers[-1] }}",
+        ],
+        italic=True,
     )
     _tag_row(b, table, "{%tr for row in rows %}")
     _data_row(
@@ -897,27 +974,48 @@ def _structure(builder: Builder) -> None:
 def _summary_signature(b: Builder) -> None:
     signature = b.profile["signature"]
     b.para()  # keeps the signature table apart: adjacent tables merge into one in Word
-    table = b.table([b.text_width_mm * 0.45, b.text_width_mm * 0.55], 1, borders=False)
+    table = b.table(
+        [b.text_width_mm * 0.45, b.text_width_mm * 0.55], 1, borders=False, layout="signature"
+    )
     left, right = table.rows[0].cells
-    b.cell_text(
-        left, "{{ prepared_by_heading }}", size=signature["position_size"], bold=True
-    ).paragraph_format.space_before = Pt(12)
+    date_line = b.profile["header"]["date_line"]
+    b.cell_text(right, "{{ place_date }}", size=date_line["size"], italic=date_line["italic"])
+    # The left cell's first (empty) paragraph sits level with the date line.
+    b.para(
+        "{{ prepared_by_heading }}", signature["position_size"], container=left, bold=True
+    ).paragraph_format.space_before = Pt(6)
     b.tag("{%p if signature.authority %}", container=right)
     b.para(
         "{{ signature.authority }}",
         signature["authority_size"],
         container=right,
         bold=True,
-        space_before=12,
+        space_before=6,
     )
     b.tag("{%p endif %}", container=right)
     b.para("{{ signature.position }}", signature["position_size"], container=right, bold=True)
-    for _ in range(4):
-        b.para(container=right)
-        b.para(container=left)
+    for _ in range(4):  # the signing space: 4 lines of 12 pt (about 17 mm)
+        for cell in (right, left):
+            b.para(container=cell).paragraph_format.line_spacing = Pt(12)
     b.para("{{ signature.name }}", signature["name_size"], container=right, bold=True)
     b.para("{{ prepared_by }}", signature["name_size"], container=left, bold=True)
     _drop_first_empty(right)
+
+
+_TABLE_PROPERTY_ORDER = [
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+    "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
+]  # fmt: skip
+
+
+def _order_properties(properties: Any) -> None:
+    """Put w:tblPr's children in the schema's order (Word rejects other orders)."""
+    rank = {qn(f"w:{name}"): i for i, name in enumerate(_TABLE_PROPERTY_ORDER)}
+    children = sorted(properties, key=lambda e: rank.get(e.tag, len(rank)))
+    for child in children:
+        properties.remove(child)
+        properties.append(child)
 
 
 def _drop_first_empty(cell: Any) -> None:
@@ -945,7 +1043,8 @@ def build_all(root: Path) -> list[Path]:
     for profile_path in sorted((root / "profiles").glob("*.yaml")):
         profile = yaml.safe_load(profile_path.read_text(encoding="utf-8"))
         for name, (build, landscape) in DOCUMENTS.items():
-            builder = Builder(profile, landscape=landscape)
+            # Ballots carry nothing that tells one copy from another (format.md, "Ballots").
+            builder = Builder(profile, landscape=landscape, page_numbers=name != "ballot")
             build(builder)
             path = root / profile["kind"] / f"{name}.docx"
             builder.save(path)
