@@ -107,10 +107,10 @@ TABLES: dict[str, TableLayout] = {
             ("index", 12),
             ("name", 31),
             ("birth_date", 23),
-            ("position", 34),
+            ("position", 31),
             ("title", 25),
             ("votes", 17),
-            ("percent", 23),
+            ("percent", 26),
         ),
         # Review summary table (biểu tổng hợp kết quả rà soát, bổ sung): A4 landscape.
         _table(
