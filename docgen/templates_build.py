@@ -538,11 +538,12 @@ def _minutes(builder: Builder) -> None:
     b.tag("{%p endfor %}")
     b.body("3. Kết quả cụ thể", bold=True, italic=True)
     b.tag("{%p for result in results %}")
-    b.body("{{ result.heading }}", bold=True)
+    b.body("{{ result.heading }}", bold=True).paragraph_format.space_before = Pt(6)
     _results_table(b)
-    b.para()
     b.tag("{%p endfor %}")
-    b.body("4. {{ outcome_heading }}", bold=True, italic=True)
+    # No empty paragraph between the last table and this heading: LibreOffice then dropped the
+    # heading's keep-with-next and left it at the foot of a page; space above it instead.
+    b.body("4. {{ outcome_heading }}", bold=True, italic=True).paragraph_format.space_before = Pt(6)
     b.tag("{%p for line in outcome_lines %}")
     b.body("{{ line }}")
     b.tag("{%p endfor %}")
