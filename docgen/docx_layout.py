@@ -116,8 +116,8 @@ def apply_layout_xml(root: Any) -> bool:
     Keep rules (format.md, "Pagination"): header rows and the first data row of a layout table
     keep with the next row; a group row (a row whose second cell spans several columns) keeps
     with the next; before a signature table, the last row of a table or the last paragraphs
-    (up to the last non-empty one) keep with it; a table right before it keeps every row with
-    the next (see :func:`_keep_before`). Returns whether anything changed.
+    (up to the last non-empty one) keep with it (see :func:`_keep_before`). Returns whether
+    anything changed.
     """
     body = root.find(f"{_W}body")
     if body is None:

@@ -16,9 +16,10 @@ lines. ``tests/test_layout.py`` measures these with the font's own metrics, and 
 
 Keep rules (format.md, "Pagination"): a heading, a table's group row and a table's first row are
 kept with what follows; the last paragraphs of a body go with the signature block; a row is
-never split across pages; header rows repeat. The DOCX builder sets ``keepNext`` / ``cantSplit``
-/ ``tblHeader`` from :data:`KEEP`; the PDF stylesheet sets ``break-after: avoid`` /
-``break-inside: avoid`` from the same names.
+never split across pages; header rows repeat. In the DOCX, ``docgen.docx_layout`` applies them
+to the rendered tables (found by their caption) and ``docgen.templates_build`` to headings; the
+PDF stylesheet (``docgen.pdf``) sets the same rules as ``break-after: avoid`` /
+``break-inside: avoid``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ __all__ = [
     "Column",
     "TableLayout",
     "TABLES",
-    "KEEP",
     "CAPTION_PREFIX",
     "column_widths_mm",
     "column_percents",
@@ -179,16 +179,6 @@ TABLES: dict[str, TableLayout] = {
         ),
     )
 }
-
-KEEP = {
-    "heading": "keep_with_next",
-    "group_row": "keep_with_next",
-    "first_row": "keep_with_next",
-    "row": "no_split",
-    "header_row": "repeat",
-    "closing": "keep_with_next",
-}
-"""The keep rules of format.md "Pagination", by element: what each renderer applies."""
 
 TEXT_WIDTH_MM = {False: 165.0, True: 252.0}
 
