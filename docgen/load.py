@@ -190,49 +190,45 @@ def _shown(value: Any) -> str:
 
 def load_workbook_round(path: Path) -> LoadedRound:
     """Load the round workbook described in inputs.md."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from docgen.xlsx import read_workbook
 
     source = SourceMap(str(path))
     report = Report()
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
-        report.add(Problem(Location(str(path)), f"cannot open the workbook: {exc}"))
+    workbook = read_workbook(path)
+    report.extend(workbook.problems)
+    if not workbook.sheets:
         return LoadedRound(path, "", None, source, report)
-    try:
-        found = {fold_key(name): name for name in workbook.sheetnames}
-        data: dict[str, Any] = {}
-        known = {fold_key(sheet.name) for sheet in (*SHEETS, PLAN_SHEET)} | {fold_key(LISTS_SHEET)}
-        ignored = [name for key, name in found.items() if key not in known]
-        if ignored:
-            report.add(
-                Problem(
-                    Location(str(path)),
-                    "sheets ignored: " + ", ".join(f"“{n}”" for n in ignored),
-                    severity=Severity.WARNING,
-                )
+    rows_of = {sheet.name: sheet.rows for sheet in workbook.sheets}
+    found = {fold_key(name): name for name in workbook.names}
+    data: dict[str, Any] = {}
+    known = {fold_key(sheet.name) for sheet in (*SHEETS, PLAN_SHEET)} | {fold_key(LISTS_SHEET)}
+    ignored = [name for key, name in found.items() if key not in known]
+    if ignored:
+        report.add(
+            Problem(
+                Location(str(path)),
+                "sheets ignored: " + ", ".join(f"“{n}”" for n in ignored),
+                severity=Severity.WARNING,
             )
-        for sheet in (*SHEETS, PLAN_SHEET):
-            actual = found.get(fold_key(sheet.name))
-            if actual is None:
-                if sheet.required:
-                    report.add(
-                        Problem(
-                            Location(str(path), sheet.order, sheet.name),
-                            "sheet is missing",
-                            expected=f"a sheet named “{sheet.name}”",
-                            found="sheets " + ", ".join(f"“{n}”" for n in workbook.sheetnames),
-                        )
+        )
+    for sheet in (*SHEETS, PLAN_SHEET):
+        actual = found.get(fold_key(sheet.name))
+        if actual is None:
+            if sheet.required:
+                report.add(
+                    Problem(
+                        Location(str(path), sheet.order, sheet.name),
+                        "sheet is missing",
+                        expected=f"a sheet named “{sheet.name}”",
+                        found="sheets " + ", ".join(f"“{n}”" for n in workbook.names),
                     )
-                continue
-            rows = list(workbook[actual].iter_rows(values_only=True))
-            if sheet in KEY_VALUE_SHEETS:
-                data[sheet.collection] = _read_key_values(path, sheet, actual, rows, source, report)
-            else:
-                data[sheet.collection] = _read_table(path, sheet, actual, rows, source, report)
-    finally:
-        workbook.close()
+                )
+            continue
+        rows = rows_of[actual]
+        if sheet in KEY_VALUE_SHEETS:
+            data[sheet.collection] = _read_key_values(path, sheet, actual, rows, source, report)
+        else:
+            data[sheet.collection] = _read_table(path, sheet, actual, rows, source, report)
     model = _build_model(data, source, report)
     return LoadedRound(path, _sha256(path), model, source, report)
 
