@@ -1,15 +1,19 @@
 """The ``docgen`` command: a thin shell over the library; the only place errors become exit codes.
 
 Exit codes: 0 done (warnings may be printed); 1 input errors (the report lists them all);
-2 wrong usage; 3 template problem; 4 environment problem (a folder cannot be written).
+2 wrong usage; 3 template or rules problem; 4 environment problem (a folder cannot be written,
+or holds files docgen did not write); 5 internal error (a bug: the traceback is saved to a file
+the message names).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
-from functools import wraps
+import tempfile
+import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +25,69 @@ from docgen.errors import EnvironmentProblem, InputError, Report, RulesError, Te
 EXIT_INPUT = 1
 EXIT_TEMPLATE = 3
 EXIT_ENVIRONMENT = 4
+EXIT_INTERNAL = 5
+_SHOWN_MESSAGE = 200
 
 
-def _handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+def crash_folder() -> Path:
+    """Where tracebacks of internal errors are saved: ``$XDG_CACHE_HOME/docgen/errors`` (by
+    default ``~/.cache/docgen/errors``), or the system's temporary folder when that cannot be
+    written."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "docgen" / "errors"
+
+
+def save_traceback(exc: BaseException) -> Path | None:
+    """Write the traceback of ``exc``, with docgen's version and the command line, to a new file
+    in :func:`crash_folder` (or the temporary folder); return its path, None when nothing could
+    be written."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"docgen {__version__}, Python {sys.version.split()[0]}\n"
+        f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    for folder in (crash_folder(), Path(tempfile.gettempdir())):
         try:
-            return function(*args, **kwargs)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"docgen-error-{stamp}-{os.getpid()}.txt"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _internal_error(exc: BaseException) -> None:
+    """Report a bug (not an input problem): one short line, the traceback saved to a file."""
+    saved = save_traceback(exc)
+    message = " ".join(str(exc).split())
+    if len(message) > _SHOWN_MESSAGE:
+        message = message[:_SHOWN_MESSAGE] + "…"
+    click.echo(
+        f"internal error (a bug in docgen, not in your input): {type(exc).__name__}"
+        + (f": {message}" if message else ""),
+        err=True,
+    )
+    if saved is not None:
+        click.echo(
+            f"the details are saved in {saved}; send that file to docgen's maintainers", err=True
+        )
+    sys.exit(EXIT_INTERNAL)
+
+
+class _Main(click.Group):
+    """The command group; the one place where errors become messages and exit codes.
+
+    InputError → 1 with the whole report; TemplateError, RulesError → 3; EnvironmentProblem → 4;
+    a file system error nobody caught (a full disk, a folder without permission) → 4; click's
+    own usage errors → 2 (click); any other exception is a bug → 5, traceback saved to a file.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except InputError as exc:
             click.echo(exc.report.render(), err=True)
             click.echo("Nothing was written.", err=True)
@@ -38,8 +98,12 @@ def _handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
         except EnvironmentProblem as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_ENVIRONMENT)
-
-    return wrapper
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+            sys.exit(EXIT_ENVIRONMENT)
+        except Exception as exc:
+            _internal_error(exc)
 
 
 _INPUT = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -77,7 +141,7 @@ _ENGINE = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen")
 def main() -> None:
     """Paperwork of a cadre-planning round (quy hoạch cán bộ) from one workbook."""
@@ -86,7 +150,6 @@ def main() -> None:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@_handle_errors
 def init(path: Path, force: bool) -> None:
     """Write an empty round workbook with every sheet, header, dropdown and date format."""
     from docgen.workbook import write_workbook
@@ -121,7 +184,6 @@ def schema() -> None:
 @_FORMAT
 @_ENGINE
 @_TEMPLATES
-@_handle_errors
 def batch(
     sources: tuple[Path, ...],
     out_dir: Path,
@@ -157,7 +219,6 @@ def batch(
 @main.command()
 @click.argument("source", type=_INPUT)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-@_handle_errors
 def export(source: Path, target: Path) -> None:
     """Convert a round between forms: YAML/JSON → .xlsx, or .xlsx → YAML/JSON."""
     import yaml
@@ -185,7 +246,6 @@ def export(source: Path, target: Path) -> None:
 
 @main.command()
 @click.argument("workbook", type=_INPUT)
-@_handle_errors
 def validate(workbook: Path) -> None:
     """Check a round: types, counting invariants, eligibility, quotas, names. Exit 1 on errors."""
     from docgen.validate import validate_path
@@ -221,7 +281,6 @@ def validate(workbook: Path) -> None:
 @click.option(
     "--single-pdf", is_flag=True, help="Also write ho-so.pdf: every paper, a bookmark each."
 )
-@_handle_errors
 def dossier(
     workbook: Path,
     out_dir: Path,
@@ -256,7 +315,6 @@ def dossier(
 @_TEMPLATES
 @_FORMAT
 @_ENGINE
-@_handle_errors
 def ballots(
     workbook: Path,
     step_number: int,
@@ -285,7 +343,6 @@ def ballots(
 @_TEMPLATES
 @_FORMAT
 @_ENGINE
-@_handle_errors
 def plan(
     source: Path, out_dir: Path, templates: Path | None, formats: tuple[str, ...], engine: str
 ) -> None:
@@ -302,7 +359,6 @@ def plan(
 
 @main.command()
 @click.argument("workbook", type=_INPUT)
-@_handle_errors
 def status(workbook: Path) -> None:
     """Say which step the round is at and what each title has so far."""
     from docgen.papers import round_status
@@ -314,7 +370,6 @@ def status(workbook: Path) -> None:
 @main.command("check-templates")
 @click.argument("workbook", type=_INPUT)
 @_TEMPLATES
-@_handle_errors
 def check_templates_command(workbook: Path, templates: Path | None) -> None:
     """Check each template against the context WORKBOOK gives it: missing or unused variables."""
     from docgen.checks import check_templates

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from docgen.cli import main
@@ -131,3 +132,37 @@ def test_ballots_and_plan_write_pdf_when_asked(tmp_path: Path) -> None:
     )
     assert plan.exit_code == 0, plan.output
     assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == ["ke-hoach.pdf"]
+
+
+def test_an_internal_error_exits_5_with_a_short_message_and_saves_the_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docgen.validate
+
+    def broken(path: Path) -> None:
+        raise KeyError("x" * 5000)
+
+    monkeypatch.setattr(docgen.validate, "validate_path", broken)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = CliRunner().invoke(main, ["validate", str(STATE_EXAMPLE)])
+    assert result.exit_code == 5, result.output
+    assert "internal error (a bug in docgen, not in your input): KeyError" in result.output
+    assert "Traceback" not in result.output and len(result.output) < 600
+    saved = list((tmp_path / "cache" / "docgen" / "errors").glob("docgen-error-*.txt"))
+    assert len(saved) == 1 and str(saved[0]) in result.output
+    text = saved[0].read_text(encoding="utf-8")
+    assert "Traceback" in text and "KeyError" in text and "docgen " in text
+
+
+def test_a_file_system_error_nobody_caught_is_an_environment_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docgen.validate
+
+    def full(path: Path) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "x"))
+
+    monkeypatch.setattr(docgen.validate, "validate_path", full)
+    result = CliRunner().invoke(main, ["validate", str(STATE_EXAMPLE)])
+    assert result.exit_code == 4, result.output
+    assert "No space left on device" in result.output and "Traceback" not in result.output
