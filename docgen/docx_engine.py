@@ -145,6 +145,8 @@ class CompiledDocx:
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
 
+        from docgen.render import RENDER_FAILURES, template_failure
+
         if self._dynamic_properties:  # properties with Jinja in them: render as docxtpl does
             from docgen.render import render_docx_plain
 
@@ -160,10 +162,8 @@ class CompiledDocx:
                 headers[name] = serialize_part_xml(parse_xml(xml))
                 if constant:  # no Jinja in it: the same bytes every time
                     self._header_cache[name] = headers[name]
-        except JinjaTemplateError as exc:
-            lineno = getattr(exc, "lineno", None)
-            line = f" line {lineno}" if lineno else ""
-            raise TemplateError(f"template {self.path}{line}: {exc}") from exc
+        except RENDER_FAILURES as exc:
+            raise template_failure(self.path, exc) from exc
         body_bytes = self._string_body(rendered) if self._string_path else None
         if body_bytes is None:
             body = self._finish(rendered)

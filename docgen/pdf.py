@@ -21,11 +21,10 @@ from typing import Any
 
 import yaml
 from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from docgen.errors import EnvironmentProblem, TemplateError
+from docgen.errors import EnvironmentProblem
 from docgen.models import IssuerKind
 
 __all__ = [
@@ -214,12 +213,14 @@ class PdfRenderer:
         Raises:
             TemplateError: naming the template and the Jinja error.
         """
+        from docgen.render import RENDER_FAILURES, template_failure
+
         try:
             return self.environment.get_template(f"{template}.html").render(
                 **context, profile=self.profiles[kind], document_title=title
             )
-        except JinjaTemplateError as exc:
-            raise TemplateError(f"template html/{template}.html: {exc}") from exc
+        except RENDER_FAILURES as exc:
+            raise template_failure(f"html/{template}.html", exc) from exc
 
     def document(
         self, kind: IssuerKind, template: str, context: dict[str, Any], title: str = ""

@@ -33,7 +33,41 @@ __all__ = [
     "parse_formats",
     "Paper",
     "render_papers",
+    "RENDER_FAILURES",
+    "template_failure",
 ]
+
+RENDER_FAILURES: tuple[type[BaseException], ...] = (
+    JinjaTemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+    RecursionError,
+)
+"""What a template can raise while it renders (its own Jinja: a bad expression, an include, a
+range the sandbox refuses); each becomes a TemplateError naming the template."""
+
+_NO_LOADER = "no loader for this environment specified"
+
+
+def template_failure(where: str | Path, exc: BaseException) -> TemplateError:
+    """The TemplateError (exit 3) for ``exc`` raised while rendering the template ``where``: the
+    template, the line when Jinja knows it, and a plain reason."""
+    lineno = getattr(exc, "lineno", None)
+    line = f" line {lineno}" if lineno else ""
+    if isinstance(exc, TypeError) and _NO_LOADER in str(exc):
+        reason = (
+            "{% include %}, {% import %} and {% extends %} cannot be used in a DOCX template; "
+            "write the text into the template itself"
+        )
+    elif isinstance(exc, JinjaTemplateError):
+        reason = str(exc)
+    else:
+        reason = f"it cannot be rendered: {' '.join(str(exc).split())[:300]}"
+    return TemplateError(f"template {where}{line}: {reason}")
+
 
 FORMATS = ("docx", "pdf")
 ENGINES = ("weasyprint", "libreoffice")
@@ -102,10 +136,8 @@ def render_docx_plain(path: Path, context: dict[str, Any]) -> bytes:
     template = DocxTemplate(str(path))
     try:
         template.render(context, jinja_environment(), autoescape=True)
-    except JinjaTemplateError as exc:
-        lineno = getattr(exc, "lineno", None)
-        line = f" line {lineno}" if lineno else ""
-        raise TemplateError(f"template {path}{line}: {exc}") from exc
+    except RENDER_FAILURES as exc:
+        raise template_failure(path, exc) from exc
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()

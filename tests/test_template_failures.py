@@ -1,0 +1,82 @@
+"""A maintainer's template that cannot render is a template error (exit 3) naming it, never a
+traceback (issue 9): includes in a DOCX template, ranges the sandbox refuses, bad expressions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from docgen.cli import main
+
+from .conftest import ROOT, STATE_EXAMPLE
+
+
+def _templates_with(tmp_path: Path, tag: str, html: bool = False) -> Path:
+    root = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", root)
+    if html:
+        page = root / "html" / "submission.html"
+        page.write_text(page.read_text(encoding="utf-8") + tag, encoding="utf-8")
+    else:
+        path = root / "state" / "submission.docx"
+        document = docx.Document(str(path))
+        document.paragraphs[-1].add_run(tag)
+        document.save(str(path))
+    return root
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("{% include 'other.docx' %}", "{% include %}, {% import %} and {% extends %} cannot"),
+        ("{% for i in range(10**9) %}{{ i }}{% endfor %}", "Range too big"),
+        ("{{ 1 // 0 }}", "it cannot be rendered"),
+        ("{{ unit.__class__.__mro__ }}", "submission.docx"),
+    ],
+)
+def test_a_docx_template_that_cannot_render_is_exit_3_naming_it(
+    tmp_path: Path, tag: str, expected: str
+) -> None:
+    root = _templates_with(tmp_path, tag)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["dossier", str(STATE_EXAMPLE), "--out", str(out), "--templates", str(root)]
+    )
+    assert result.exit_code == 3, result.output
+    assert "state/submission.docx" in result.output and expected in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("{% include '../../../etc/passwd' %}", "html/submission.html"),
+        ("{% for i in range(10**9) %}{{ i }}{% endfor %}", "Range too big"),
+    ],
+)
+def test_an_html_template_that_cannot_render_is_exit_3_naming_it(
+    tmp_path: Path, tag: str, expected: str
+) -> None:
+    root = _templates_with(tmp_path, tag, html=True)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "dossier",
+            str(STATE_EXAMPLE),
+            "--out",
+            str(out),
+            "--templates",
+            str(root),
+            "--format",
+            "pdf",
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    assert expected in result.output and "Traceback" not in result.output
+    assert not out.exists()
