@@ -30,6 +30,8 @@ __all__ = [
     "sort_names",
     "upper_vi",
     "ascii_slug",
+    "roman_numeral",
+    "letter_label",
 ]
 
 _SPACES = re.compile(r"\s+")
@@ -326,3 +328,52 @@ def ascii_slug(text: str) -> str:
     )
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+_ROMAN_VALUES = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+
+
+def roman_numeral(number: int) -> str:
+    """``number`` (1 or more) in Roman numerals, as group and section labels print it: 4 → "IV",
+    14 → "XIV", 1999 → "MCMXCIX"; thousands repeat "M" (no upper bound).
+
+    Raises:
+        ValueError: for a number below 1 (Roman numerals have no zero).
+    """
+    if number < 1:
+        raise ValueError(f"Roman numerals start at 1, not {number}")
+    parts: list[str] = []
+    for value, symbol in _ROMAN_VALUES:
+        count, number = divmod(number, value)
+        parts.append(symbol * count)
+    return "".join(parts)
+
+
+def letter_label(number: int) -> str:
+    """``number`` (1 or more) as a capital letter label: 1 → "A", 26 → "Z", then "AA", "AB" …
+    as spreadsheet columns go (Latin letters: plans label their parts A., B., C.).
+
+    Raises:
+        ValueError: for a number below 1.
+    """
+    if number < 1:
+        raise ValueError(f"letter labels start at 1, not {number}")
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

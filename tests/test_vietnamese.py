@@ -14,11 +14,13 @@ from docgen.vietnamese import (
     fold_key,
     format_number,
     format_percent,
+    letter_label,
     long_date,
     name_sort_key,
     normalize_name,
     number_words,
     percent_of,
+    roman_numeral,
     short_date,
     sort_names,
     upper_vi,
@@ -209,3 +211,57 @@ def test_normalisation_makes_nfc_trims_and_collapses_spaces() -> None:
 
 def test_upper_case_is_vietnamese_aware() -> None:
     assert upper_vi("đảng ủy phường") == "ĐẢNG ỦY PHƯỜNG"
+
+
+@pytest.mark.parametrize(
+    ("number", "numeral"),
+    [
+        (1, "I"),
+        (4, "IV"),
+        (9, "IX"),
+        (12, "XII"),
+        (13, "XIII"),
+        (14, "XIV"),
+        (40, "XL"),
+        (49, "XLIX"),
+        (90, "XC"),
+        (400, "CD"),
+        (1999, "MCMXCIX"),
+        (2026, "MMXXVI"),
+        (4000, "MMMM"),
+    ],
+)
+def test_roman_numerals_are_generated_for_any_count(number: int, numeral: str) -> None:
+    assert roman_numeral(number) == numeral
+
+
+def test_roman_numerals_are_unique_and_round_trip_for_the_first_thousand() -> None:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+    def parse(text: str) -> int:
+        total = 0
+        for here, after in zip(text, [*text[1:], ""], strict=True):
+            total += -values[here] if after and values[after] > values[here] else values[here]
+        return total
+
+    numerals = [roman_numeral(n) for n in range(1, 1001)]
+    assert len(set(numerals)) == 1000
+    assert [parse(n) for n in numerals] == list(range(1, 1001))
+    with pytest.raises(ValueError):
+        roman_numeral(0)
+
+
+def test_letter_labels_go_on_after_z() -> None:
+    assert [letter_label(n) for n in (1, 2, 26, 27, 28, 52, 53, 702, 703)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
+    with pytest.raises(ValueError):
+        letter_label(0)

@@ -7,11 +7,11 @@ from typing import Any
 
 from docgen.models import IssuerKind, RoundInfo, RoundInput
 from docgen.values import PartialDate
-from docgen.vietnamese import fold_key, long_date, number_words, upper_vi
+from docgen.vietnamese import fold_key, long_date, number_words, roman_numeral, upper_vi
 
 __all__ = [
     "DOCUMENT_SYMBOLS",
-    "ROMAN",
+    "group_numeral",
     "number_symbol",
     "place_date",
     "header_context",
@@ -30,8 +30,12 @@ __all__ = [
 DOCUMENT_SYMBOLS = {"submission": "TTr", "minutes": "BB", "plan": "KH", "report": "BC"}
 """Document-type abbreviations (format.md, "Document-type abbreviations")."""
 
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-"""Group numerals of tables and sections (format.md, Tables)."""
+
+def group_numeral(index: int) -> str:
+    """The Roman numeral of the group at 0-based ``index`` (format.md, Tables): 0 → "I"; any
+    number of groups."""
+    return roman_numeral(index + 1)
+
 
 _BLANK_NUMBER = "\u00a0" * 6
 

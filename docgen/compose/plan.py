@@ -42,7 +42,7 @@ from docgen.plan_model import PlanIssuer, PlanItem, PlanOutline, PlanSignature
 from docgen.rules.recipients import committee_of, plan_recipient_lines
 from docgen.rules.votes import threshold_words
 from docgen.values import PartialDate
-from docgen.vietnamese import fold_key
+from docgen.vietnamese import fold_key, letter_label, roman_numeral
 
 __all__ = [
     "PlanVoice",
@@ -55,8 +55,6 @@ __all__ = [
 ]
 
 _MARK = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|\[\^(\w+)\]")
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
 def rich_text(text: str, *, bold: bool = False) -> RichText:
@@ -82,9 +80,9 @@ def _label(depth: int, index: int, parents: list[int], headed: bool) -> str:
     """A., B. for parts; I., II. for headed sections of a part; 1., 1.1., 1.1.1. below them, and
     1., 2. for plain paragraphs numbered inside any item (as the seeds do under "A.")."""
     if depth == 0:
-        return f"{_LETTERS[index]}."
+        return f"{letter_label(index + 1)}."
     if depth == 1 and headed:
-        return f"{_ROMANS[index]}."
+        return f"{roman_numeral(index + 1)}."
     numbers = [*parents[2:], index + 1] if headed else [index + 1]
     return ".".join(str(n) for n in numbers) + "."
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from docgen.compose.common import (
     DOCUMENT_SYMBOLS,
-    ROMAN,
+    group_numeral,
     header_context,
     lower_first,
     number_symbol,
@@ -287,7 +287,7 @@ def submission_context(
         total += len(rows)
         groups.append(
             {
-                "label": ROMAN[number],
+                "label": group_numeral(number),
                 "title": f"Quy hoạch chức danh {title.title.name}",
                 "rows": rows,
             }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from docgen.compose.common import ROMAN, number_symbol, place_date, signature_context
+from docgen.compose.common import group_numeral, number_symbol, place_date, signature_context
 from docgen.compose.steps import BASE_LABELS
 from docgen.decide import CandidateDecision, RoundDecision
 from docgen.models import Cadre, Gender, RoundInput, StepKind
@@ -23,7 +23,6 @@ __all__ = [
     "group_row",
     "table_common",
     "titles_and_term",
-    "ROMAN",
 ]
 
 
@@ -101,7 +100,7 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
 
     rows: list[dict[str, Any]] = [group_row("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
     for number, title in enumerate(decision.titles):
-        rows.append(group_row(ROMAN[number], f"Chức danh {title.title.name}"))
+        rows.append(group_row(group_numeral(number), f"Chức danh {title.title.name}"))
         index = 0
         for cadre in title.kept:
             index += 1
@@ -143,7 +142,7 @@ def summary_next_term_context(round_input: RoundInput, decision: RoundDecision) 
 
     rows: list[dict[str, Any]] = [group_row("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
     for number, title in enumerate(decision.titles):
-        rows.append(group_row(ROMAN[number], f"Chức danh {title.title.name}"))
+        rows.append(group_row(group_numeral(number), f"Chức danh {title.title.name}"))
         for index, candidate in enumerate(title.proposed, start=1):
             data = identity_row(candidate.cadre, index)
             note = ""
