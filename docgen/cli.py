@@ -219,7 +219,8 @@ def batch(
 @main.command()
 @click.argument("source", type=_INPUT)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-def export(source: Path, target: Path) -> None:
+@click.option("--force", is_flag=True, help="Overwrite an existing TARGET.")
+def export(source: Path, target: Path, force: bool) -> None:
     """Convert a round between forms: YAML/JSON → .xlsx, or .xlsx → YAML/JSON."""
     import yaml
 
@@ -227,6 +228,8 @@ def export(source: Path, target: Path) -> None:
     from docgen.output import atomic_write_bytes
     from docgen.workbook import write_workbook
 
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists; pass --force to overwrite it")
     _, model = require_round(source)
     suffix = target.suffix.lower()
     if suffix == ".xlsx":

@@ -166,3 +166,15 @@ def test_a_file_system_error_nobody_caught_is_an_environment_problem(
     result = CliRunner().invoke(main, ["validate", str(STATE_EXAMPLE)])
     assert result.exit_code == 4, result.output
     assert "No space left on device" in result.output and "Traceback" not in result.output
+
+
+def test_export_never_overwrites_a_file_unless_told(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "mine.yaml"
+    target.write_text("the user's own notes\n", encoding="utf-8")
+    refused = runner.invoke(main, ["export", str(STATE_EXAMPLE), str(target)])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert target.read_text(encoding="utf-8") == "the user's own notes\n"
+    forced = runner.invoke(main, ["export", str(STATE_EXAMPLE), str(target), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "info:" in target.read_text(encoding="utf-8")
