@@ -1,50 +1,116 @@
 """Batch: many units' rounds → their dossiers, in parallel, one bad workbook never stopping the rest.
 
 Each unit's dossier goes to ``OUT/<unit>/`` through ``build_dossier`` (validated first, written
-atomically, nothing written on error). Workers are processes sized to the cores and replaced after
-a number of units, so memory stays flat however long the batch. A re-run skips units whose input,
-templates, formats and docgen version are unchanged (by SHA-256, recorded in the manifest). The
-batch report is written as JSON and as text beside the dossiers.
+atomically, nothing written on error). The unit's folder name comes from the input's path relative
+to the inputs' common folder (:func:`unit_names`); an input whose name gives no usable folder, or
+two inputs that would share one, are failed units, never written over each other.
+
+Workers are processes sized to the cores and replaced after a number of units, so memory stays
+flat however long the batch. A worker that dies (killed by the system, e.g. out of memory) fails
+only the unit it was building: the units it had not started are built in a fresh pool, and a unit
+that was running when a worker died is retried alone once before it is reported.
+
+A re-run skips units whose input, templates, formats and docgen version are unchanged (by SHA-256,
+recorded in the manifest). The batch report is written as JSON and as text beside the dossiers,
+also when the batch stops on an unexpected error; a unit's unexpected error (a bug in docgen) is
+one plain line in the report and its traceback is saved in ``OUT/batch-errors/<unit>.txt``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import resource
+import shutil
+import signal
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from docgen import __version__
-from docgen.errors import DocgenError, InputError
+from docgen.errors import (
+    DocgenError,
+    EnvironmentProblem,
+    InputError,
+    Location,
+    Problem,
+    Report,
+)
 from docgen.output import atomic_write_bytes
 from docgen.render import template_root
+from docgen.vietnamese import ascii_slug
 
 __all__ = [
     "UnitResult",
     "BatchReport",
     "collect_inputs",
+    "unit_names",
     "run_batch",
     "MANIFEST",
     "REPORT_JSON",
     "REPORT_TEXT",
+    "ERRORS_FOLDER",
+    "UNIT_NAME_LIMIT",
+    "WORKER_DIED",
+    "TEST_KILL_UNIT",
+    "TEST_FAIL_UNIT",
 ]
 
 MANIFEST = "batch-manifest.json"
 REPORT_JSON = "batch-report.json"
 REPORT_TEXT = "batch-report.txt"
+ERRORS_FOLDER = "batch-errors"
+UNIT_NAME_LIMIT = 80
+WORKER_DIED = "the worker building this unit stopped abruptly (killed, e.g. out of memory)"
 _SUFFIXES = {".xlsx", ".xlsm", ".yaml", ".yml", ".json"}
 _UNITS_PER_WORKER = 100
+_SHOWN_ERRORS = 5
+_SHOWN_MESSAGE = 200
+_BARREN_BREAKS = 2
+_RENAME_HINT = "rename the file, e.g. to xa-a{suffix}"
+
+# Test hooks, inert in normal use: when one of these environment variables holds an input's file
+# name, the worker process about to build that unit kills itself with SIGKILL (as the system's
+# out-of-memory killer would) or raises an unexpected exception (as a bug in docgen would). They
+# fire only inside a worker process, never in the process that runs the batch. tests/test_batch.py
+# sets them; spawned workers inherit the environment.
+TEST_KILL_UNIT = "DOCGEN_TEST_KILL_UNIT"
+TEST_FAIL_UNIT = "DOCGEN_TEST_FAIL_UNIT"
+
+# Why a unit failed (UnitResult.reason).
+INPUT, TEMPLATE, ENVIRONMENT, NAME, UNREADABLE, WORKER, INTERNAL, STOPPED = (
+    "input",
+    "template",
+    "environment",
+    "name",
+    "unreadable",
+    "worker",
+    "internal",
+    "stopped",
+)
 
 
 @dataclass
 class UnitResult:
-    """One unit's outcome: its folder name, input, state (done, failed, skipped), what it wrote."""
+    """One unit's outcome.
+
+    ``unit`` is its folder name under the batch folder ("" when the input's name gives none);
+    ``state`` is done, failed or skipped; ``errors`` are the first located problems, one line each
+    ("file, sheet …, row …, column …: error: …"); ``reason`` says why it failed (input, template,
+    environment, name, unreadable, worker, internal, stopped); ``traceback`` is the path of the
+    saved traceback of an internal error. ``seconds`` and ``worker_peak_mib`` (MiB) are measured
+    in the worker.
+    """
 
     unit: str
     input: str
@@ -54,11 +120,13 @@ class UnitResult:
     errors: list[str] = field(default_factory=list)
     worker_peak_mib: float = 0.0
     fingerprint: str = ""
+    reason: str = ""
+    traceback: str = ""
 
 
 @dataclass
 class BatchReport:
-    """The whole batch: per-unit results and totals."""
+    """The whole batch: per-unit results (in the order of the inputs) and totals."""
 
     units: list[UnitResult]
     seconds: float
@@ -75,6 +143,11 @@ class BatchReport:
     @property
     def skipped(self) -> list[UnitResult]:
         return [u for u in self.units if u.state == "skipped"]
+
+    @property
+    def internal(self) -> list[UnitResult]:
+        """Units that failed on a bug in docgen (not on their input)."""
+        return [u for u in self.failed if u.reason == INTERNAL]
 
     @property
     def documents(self) -> int:
@@ -97,8 +170,15 @@ class BatchReport:
         if peaks:
             lines.append(f"peak memory of a worker: {max(peaks):.0f} MiB")
         for unit in self.failed:
-            lines.append(f"FAILED {unit.unit} ({unit.input}):")
+            lines.append(
+                f"FAILED {unit.unit} ({unit.input}):" if unit.unit else f"FAILED {unit.input}:"
+            )
             lines += [f"  {error}" for error in unit.errors]
+        if self.internal:
+            lines.append(
+                f"{len(self.internal)} unit(s) failed on a bug in docgen, not in the input: "
+                "send the files named above to docgen's maintainers"
+            )
         return "\n".join(lines)
 
     def json(self) -> str:
@@ -117,33 +197,57 @@ class BatchReport:
 def _is_plan_outline(path: Path) -> bool:
     if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
         return False
-    head = path.read_text(encoding="utf-8", errors="ignore")[:4000]
+    try:
+        with path.open(encoding="utf-8", errors="ignore") as stream:
+            head = stream.read(4000)
+    except OSError:
+        return False  # not readable: the unit reports it
     return "kind: plan" in head or '"kind": "plan"' in head
 
 
 def collect_inputs(sources: Iterable[Path]) -> list[Path]:
-    """The round files named by ``sources``: folders (their .xlsx/.yaml/.json, not plan outlines
-    nor Excel's ~$ lock files), list files (.txt, one path a line, relative to the list), files.
+    """The round files named by ``sources``: folders (their .xlsx/.yaml/.json, not plan outlines,
+    hidden files nor Excel's ~$ lock files), list files (.txt, one path a line, relative to the
+    list, # starts a comment), files. A file named twice is kept once.
 
     Raises:
-        InputError: naming each source that does not exist.
+        InputError: naming each source that does not exist or list file that cannot be read.
     """
-    from docgen.errors import Location, Problem, Report
-
     found: list[Path] = []
     report = Report()
     for source in sources:
         source = Path(source)
         if source.is_dir():
-            found += sorted(
+            try:
+                entries = sorted(source.iterdir())
+            except OSError as exc:
+                report.add(
+                    Problem(Location(str(source)), f"cannot read this folder ({_reason(exc)})")
+                )
+                continue
+            found += [
                 p
-                for p in source.iterdir()
+                for p in entries
                 if p.suffix.lower() in _SUFFIXES
                 and not p.name.startswith(("~$", "."))
                 and not _is_plan_outline(p)
-            )
+            ]
         elif source.is_file() and source.suffix.lower() == ".txt":
-            for line in source.read_text(encoding="utf-8").splitlines():
+            try:
+                lines = source.read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                why = (
+                    "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else _reason(exc)
+                )
+                report.add(
+                    Problem(
+                        Location(str(source)),
+                        f"cannot read this list of inputs ({why})",
+                        hint="save it as UTF-8 text, one path a line",
+                    )
+                )
+                continue
+            for line in lines:
                 if line.strip() and not line.strip().startswith("#"):
                     path = Path(line.strip())
                     found.append(path if path.is_absolute() else source.parent / path)
@@ -153,15 +257,102 @@ def collect_inputs(sources: Iterable[Path]) -> list[Path]:
             report.add(Problem(Location(str(source)), "no such file or folder"))
     if report.problems:
         raise InputError(report)
-    return list(dict.fromkeys(found))
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(os.path.abspath(path), path)
+    return list(unique.values())
 
 
-def _unit_names(paths: list[Path]) -> dict[Path, str]:
-    """A folder name per input: its stem, with its parent folder's name where stems collide."""
-    stems: dict[str, int] = {}
-    for path in paths:
-        stems[path.stem] = stems.get(path.stem, 0) + 1
-    return {p: p.stem if stems[p.stem] == 1 else f"{p.parent.name}-{p.stem}" for p in paths}
+def _reason(exc: OSError) -> str:
+    """The plain reason of a file-system error ("no such file or directory"), no exception repr."""
+    return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+def _bounded(name: str, relative: str) -> str:
+    """``name`` cut to UNIT_NAME_LIMIT characters, a hash of ``relative`` keeping it distinct."""
+    if len(name) <= UNIT_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:8]
+    return f"{name[: UNIT_NAME_LIMIT - 9].rstrip('-')}-{digest}"
+
+
+def unit_names(paths: Sequence[Path]) -> list[str | Problem]:
+    """The folder name of each input's unit, or the located problem that leaves it without one.
+
+    A name is the input's path relative to the folder all inputs share, without its suffix,
+    folded to lowercase ASCII letters, digits and hyphens (``2022/Xã A/round.xlsx`` →
+    ``2022-xa-a-round``; a folder of ``a.xlsx`` and ``b.yaml`` gives ``a`` and ``b``). Inputs
+    whose names differ only by suffix keep it (``round-xlsx``, ``round-yaml``). A name never
+    holds a separator, is never empty, never starts with a dot and has at most
+    ``UNIT_NAME_LIMIT`` characters (a longer one is cut and ends with 8 hex digits of a hash of
+    the relative path). A problem, instead of a name, for an input whose file name starts with a
+    dot or has no letter or digit, whose name is reserved for the batch's own files
+    (``batch-errors``), or that would share its name with another input (each of them gets one).
+    The names depend only on the paths given, so they are the same on every run with the same
+    inputs. Nothing is read from disk.
+    """
+    absolute = [Path(os.path.abspath(p)) for p in paths]
+    try:
+        root: Path | None = (
+            Path(os.path.commonpath([str(a.parent) for a in absolute])) if absolute else None
+        )
+    except ValueError:  # different drives
+        root = None
+    relative = [a.relative_to(root) if root is not None else Path(*a.parts[1:]) for a in absolute]
+    outcome: list[str | Problem] = []
+    for path, rel in zip(paths, relative, strict=True):
+        suffix = path.suffix or path.name
+        hint = _RENAME_HINT.format(suffix=suffix if suffix.startswith(".") else ".xlsx")
+        if path.name.startswith("."):
+            outcome.append(
+                Problem(
+                    Location(str(path)),
+                    "the file name starts with a dot, so it cannot name the unit's folder",
+                    hint=hint,
+                )
+            )
+        elif not ascii_slug(rel.stem):
+            outcome.append(
+                Problem(
+                    Location(str(path)),
+                    "the file name has no letter or digit to name the unit's folder",
+                    hint=hint,
+                )
+            )
+        else:
+            outcome.append(ascii_slug("/".join((*rel.parent.parts, rel.stem))))
+    counts: dict[str, int] = {}
+    for name in outcome:
+        if isinstance(name, str):
+            counts[name] = counts.get(name, 0) + 1
+    for index, name in enumerate(outcome):
+        if isinstance(name, str) and counts[name] > 1:
+            rel = relative[index]
+            outcome[index] = ascii_slug("/".join((*rel.parent.parts, rel.name)))
+    for index, name in enumerate(outcome):
+        if isinstance(name, str):
+            outcome[index] = _bounded(name, relative[index].as_posix())
+    sharing: dict[str, list[int]] = {}
+    for index, name in enumerate(outcome):
+        if isinstance(name, str):
+            sharing.setdefault(name, []).append(index)
+    for name, indexes in sharing.items():
+        for index in indexes:
+            if name == ERRORS_FOLDER:
+                outcome[index] = Problem(
+                    Location(str(paths[index])),
+                    f"the unit folder name “{name}” is kept for the batch's own files",
+                    hint="rename the file",
+                )
+            elif len(indexes) > 1:
+                others = ", ".join(str(paths[i]) for i in indexes if i != index)
+                outcome[index] = Problem(
+                    Location(str(paths[index])),
+                    f"this input and {others} would share the unit folder “{name}”, "
+                    "so none of them is built",
+                    hint="rename one of the files",
+                )
+    return outcome
 
 
 def _templates_fingerprint(root: Path) -> str:
@@ -172,33 +363,276 @@ def _templates_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _fingerprint(shared: str, path: Path) -> str:
+    """SHA-256 of the batch's shared settings and the input's bytes. Raises OSError."""
+    digest = hashlib.sha256((shared + "|").encode())
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _build_unit(
-    path: Path, out_dir: Path, formats: tuple[str, ...], engine: str, templates: Path | None
-) -> UnitResult:
-    """Build one unit's dossier in a worker; every docgen error becomes part of the result."""
-    from docgen.dossier import build_dossier
+def _located(path: Path | str, message: str) -> str:
+    return str(Problem(Location(str(path)), message))
 
+
+def _cut(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN_MESSAGE else text[:_SHOWN_MESSAGE] + "…"
+
+
+@dataclass(frozen=True)
+class _Crash:
+    """An unexpected exception: its type name, its message, its formatted traceback."""
+
+    kind: str
+    message: str
+    details: str
+
+    @classmethod
+    def of(cls, exc: BaseException) -> _Crash:
+        return cls(type(exc).__name__, _cut(str(exc)), "".join(traceback.format_exception(exc)))
+
+
+def _test_hooks(path: Path) -> None:
+    """Fire the test hooks named by TEST_KILL_UNIT and TEST_FAIL_UNIT (see there), in a worker."""
+    if multiprocessing.parent_process() is None:
+        return
+    if os.environ.get(TEST_KILL_UNIT) == path.name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(TEST_FAIL_UNIT) == path.name:
+        raise RuntimeError(f"test hook {TEST_FAIL_UNIT} for {path.name}")
+
+
+def _build_unit(
+    path: Path,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    engine: str,
+    templates: Path | None,
+    marker: str,
+) -> tuple[UnitResult, _Crash | None]:
+    """Build one unit's dossier in a worker; every error becomes part of the result.
+
+    ``marker`` is a file created before building, so that the batch knows this unit was running
+    if the worker dies. Returns the result and, for an unexpected exception, what it was.
+    """
+    with suppress(OSError):
+        Path(marker).touch()
     start = time.perf_counter()
     unit = out_dir.name
+
+    def failed(reason: str, errors: list[str]) -> UnitResult:
+        return UnitResult(
+            unit,
+            str(path),
+            "failed",
+            0,
+            time.perf_counter() - start,
+            errors,
+            _peak_mib(),
+            reason=reason,
+        )
+
     try:
+        _test_hooks(path)
+        from docgen.dossier import build_dossier
+
         result = build_dossier(path, out_dir, templates, formats, engine)
     except InputError as exc:
-        errors = [str(p) for p in exc.report.errors][:5] or exc.report.render().splitlines()[1:6]
-        return UnitResult(
-            unit, str(path), "failed", 0, time.perf_counter() - start, errors, _peak_mib()
-        )
+        errors = [str(p) for p in exc.report.errors]
+        shown = errors[:_SHOWN_ERRORS] or exc.report.render().splitlines()[1 : 1 + _SHOWN_ERRORS]
+        if len(errors) > _SHOWN_ERRORS:
+            shown.append(
+                f"… and {len(errors) - _SHOWN_ERRORS} more errors: "
+                f"docgen validate {path} lists them all"
+            )
+        return failed(INPUT, [line.strip() for line in shown]), None
+    except EnvironmentProblem as exc:
+        return failed(ENVIRONMENT, [_located(path, str(exc))]), None
     except DocgenError as exc:
-        return UnitResult(
-            unit, str(path), "failed", 0, time.perf_counter() - start, [str(exc)], _peak_mib()
-        )
+        return failed(TEMPLATE, [_located(path, f"template or rules error: {exc}")]), None
+    except Exception as exc:  # a bug in docgen: reported plainly, the traceback saved apart
+        return failed(INTERNAL, []), _Crash.of(exc)
     documents = len([f for f in result.files if f != "decisions.json"])
-    return UnitResult(
-        unit, str(path), "done", documents, time.perf_counter() - start, [], _peak_mib()
+    return (
+        UnitResult(
+            unit, str(path), "done", documents, time.perf_counter() - start, [], _peak_mib()
+        ),
+        None,
     )
+
+
+@dataclass
+class _Unit:
+    index: int
+    path: Path
+    name: str
+    fingerprint: str
+
+
+@dataclass
+class _Batch:
+    """The state of one batch run: its settings, results so far and manifest."""
+
+    out: Path
+    jobs: int
+    formats: tuple[str, ...]
+    engine: str
+    templates: Path | None
+    progress: Callable[[UnitResult], None] | None
+    markers: Path
+    manifest: dict[str, str] = field(default_factory=dict)
+    results: dict[int, UnitResult] = field(default_factory=dict)
+
+    def record(
+        self, unit: _Unit | None, index: int, result: UnitResult, crash: _Crash | None
+    ) -> None:
+        """Keep a unit's final result: save an internal error's traceback, update the manifest."""
+        if unit is not None:
+            result.fingerprint = unit.fingerprint
+        if crash is not None:
+            self._save_crash(result, crash)
+        if result.unit:
+            if result.state == "done":
+                self.manifest[result.unit] = result.fingerprint
+                stale = self.out / ERRORS_FOLDER / f"{result.unit}.txt"
+                with suppress(OSError):
+                    stale.unlink(missing_ok=True)
+                    stale.parent.rmdir()  # only when empty
+            elif result.state == "failed":
+                self.manifest.pop(result.unit, None)
+        self.results[index] = result
+        if self.progress:
+            self.progress(result)
+
+    def _save_crash(self, result: UnitResult, crash: _Crash) -> None:
+        result.state, result.reason = "failed", INTERNAL
+        message = f"internal error (a bug in docgen, not in the input): {crash.kind}" + (
+            f": {crash.message}" if crash.message else ""
+        )
+        saved = self.out / ERRORS_FOLDER / f"{result.unit or 'batch'}.txt"
+        text = f"docgen {__version__}, unit {result.unit}, input {result.input}\n\n{crash.details}"
+        try:
+            atomic_write_bytes(saved, text.encode("utf-8"))
+        except EnvironmentProblem:
+            hint = "the details could not be saved"
+        else:
+            result.traceback = str(saved)
+            hint = f"the details are saved in {saved}"
+        result.errors = [str(Problem(Location(result.input), message, hint=hint))]
+
+    def fail(self, unit: _Unit, reason: str, message: str) -> None:
+        result = UnitResult(unit.name, str(unit.path), "failed", reason=reason)
+        result.errors = [_located(unit.path, message)]
+        self.record(unit, unit.index, result, None)
+
+    def run_pool(self, units: list[_Unit], jobs: int) -> tuple[list[_Unit], list[_Unit]]:
+        """Build ``units`` in one fresh pool of ``jobs`` workers, recording each result.
+
+        Returns the units that were running when a worker died and those it never started; both
+        are empty unless the pool broke.
+        """
+        running: list[_Unit] = []
+        waiting: list[_Unit] = []
+        with ProcessPoolExecutor(min(jobs, len(units)), mp_context=get_context("spawn")) as pool:
+            futures = {}
+            for position, unit in enumerate(units):
+                marker = self.markers / str(unit.index)
+                marker.unlink(missing_ok=True)
+                try:
+                    future = pool.submit(
+                        _build_unit,
+                        unit.path,
+                        self.out / unit.name,
+                        self.formats,
+                        self.engine,
+                        self.templates,
+                        str(marker),
+                    )
+                except BrokenProcessPool:
+                    waiting += units[position:]
+                    break
+                futures[future] = unit
+            for future in as_completed(futures):
+                unit = futures[future]
+                try:
+                    result, crash = future.result()
+                except BrokenProcessPool:
+                    started = (self.markers / str(unit.index)).exists()
+                    (running if started else waiting).append(unit)
+                    continue
+                except Exception as exc:  # the result could not come back: a bug
+                    result = UnitResult(unit.name, str(unit.path), "failed")
+                    crash = _Crash.of(exc)
+                self.record(unit, unit.index, result, crash)
+        order = {unit.index: i for i, unit in enumerate(units)}
+        running.sort(key=lambda u: order[u.index])
+        waiting.sort(key=lambda u: order[u.index])
+        return running, waiting
+
+    def build(self, pending: list[_Unit], chunk: int) -> None:
+        """Build every pending unit; a dead worker fails only the unit it was building."""
+        queue = deque(pending)
+        suspects: list[_Unit] = []
+        barren = 0
+        while queue:
+            group = [queue.popleft() for _ in range(min(chunk, len(queue)))]
+            running, waiting = self.run_pool(group, self.jobs)
+            suspects += running
+            barren = barren + 1 if waiting and not running else 0
+            if barren > _BARREN_BREAKS:  # workers die before starting anything: give up
+                for unit in [*waiting, *queue]:
+                    self.fail(unit, WORKER, WORKER_DIED)
+                return
+            queue.extendleft(reversed(waiting))
+        for unit in suspects:  # retried alone once: if its worker dies again, it fails
+            running, waiting = self.run_pool([unit], 1)
+            if running or waiting:
+                self.fail(unit, WORKER, WORKER_DIED)
+
+    def report(self, paths: list[Path], names: list[str | Problem], started: float) -> BatchReport:
+        """Write the manifest and the reports from the results so far; units without a result
+        are failed as not built. Raises EnvironmentProblem when the batch folder cannot be
+        written."""
+        units = []
+        for index, path in enumerate(paths):
+            result = self.results.get(index)
+            if result is None:
+                name = names[index] if index < len(names) else ""
+                result = UnitResult(
+                    name if isinstance(name, str) else "",
+                    str(path),
+                    "failed",
+                    errors=[_located(path, "not built: the batch stopped before this unit")],
+                    reason=STOPPED,
+                )
+            units.append(result)
+        report = BatchReport(units, time.perf_counter() - started, self.jobs)
+        manifest = json.dumps(self.manifest, indent=2, sort_keys=True) + "\n"
+        atomic_write_bytes(self.out / MANIFEST, manifest.encode())
+        atomic_write_bytes(self.out / REPORT_JSON, report.json().encode("utf-8"))
+        atomic_write_bytes(self.out / REPORT_TEXT, (report.text() + "\n").encode("utf-8"))
+        return report
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    """The previous run's fingerprints by unit; empty when missing or unreadable (all rebuilt)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _holds_inputs(folder: Path, inputs: list[Path]) -> bool:
+    return any(a == folder or folder in a.parents for a in inputs)
 
 
 def run_batch(
@@ -216,73 +650,77 @@ def run_batch(
     """Build the dossier of every round in ``sources`` into ``out``; see the module docstring.
 
     ``jobs`` defaults to the number of cores; a worker builds at most ``units_per_worker`` units
-    before it is replaced; ``progress`` is called after each unit.
+    before it is replaced; ``progress`` is called once per unit with its final result. The report
+    files are written before returning, and also before an unexpected exception propagates.
 
     Raises:
         InputError: when a source does not exist (before anything is built).
+        EnvironmentProblem: when ``out`` cannot be created or the report cannot be written.
     """
     started = time.perf_counter()
     paths = collect_inputs(sources)
-    names = _unit_names(paths)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    root = template_root(templates)
-    shared = f"{__version__}|{','.join(formats)}|{engine}|{_templates_fingerprint(root)}"
-    manifest_path = out / MANIFEST
-    manifest = (
-        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        markers = Path(tempfile.mkdtemp(prefix="docgen-batch-"))
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot create the batch folder {out}: {_reason(exc)}") from exc
+    batch = _Batch(
+        out,
+        max(1, jobs or os.cpu_count() or 1),
+        formats,
+        engine,
+        templates,
+        progress,
+        markers,
+        _read_manifest(out / MANIFEST),
     )
-    results: list[UnitResult] = []
-    pending: list[tuple[Path, str]] = []
-    for path in paths:
-        unit = names[path]
-        fingerprint = hashlib.sha256((shared + "|").encode() + path.read_bytes()).hexdigest()
-        if (
-            not force
-            and manifest.get(unit) == fingerprint
-            and (out / unit / "decisions.json").exists()
-        ):
-            skipped = UnitResult(unit, str(path), "skipped", fingerprint=fingerprint)
-            results.append(skipped)
-            if progress:
-                progress(skipped)
-        else:
-            pending.append((path, fingerprint))
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    # Workers are recycled by giving each chunk of units a fresh pool (max_tasks_per_child of
-    # ProcessPoolExecutor can deadlock on Python 3.11 when a worker retires).
-    chunk = jobs * max(1, units_per_worker)
-    for first in range(0, len(pending), chunk):
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            futures = {
-                pool.submit(_build_unit, path, out / names[path], formats, engine, templates): (
-                    path,
-                    fingerprint,
+    names: list[str | Problem] = []
+    try:
+        names = unit_names(paths)
+        shared = (
+            f"{__version__}|{','.join(formats)}|{engine}|"
+            f"{_templates_fingerprint(template_root(templates))}"
+        )
+        absolute = [Path(os.path.abspath(p)) for p in paths]
+        pending: list[_Unit] = []
+        for index, (path, name) in enumerate(zip(paths, names, strict=True)):
+            if isinstance(name, Problem):
+                failed = UnitResult("", str(path), "failed", errors=[str(name)], reason=NAME)
+                batch.record(None, index, failed, None)
+                continue
+            if _holds_inputs(Path(os.path.abspath(out / name)), absolute):
+                problem = Problem(
+                    Location(str(path)),
+                    f"the unit's folder {out / name} would hold inputs of this batch",
+                    hint="choose an --out folder outside the inputs' folders",
                 )
-                for path, fingerprint in pending[first : first + chunk]
-            }
-            for future in as_completed(futures):
-                path, fingerprint = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # a worker that died: the unit fails, the batch goes on
-                    result = UnitResult(
-                        names[path], str(path), "failed", errors=[f"worker failed: {exc!r}"]
-                    )
-                result.fingerprint = fingerprint
-                results.append(result)
-                if result.state == "done":
-                    manifest[result.unit] = fingerprint
-                else:
-                    manifest.pop(result.unit, None)
-                if progress:
-                    progress(result)
-    order = {names[p]: i for i, p in enumerate(paths)}
-    results.sort(key=lambda r: order[r.unit])
-    report = BatchReport(results, time.perf_counter() - started, jobs)
-    atomic_write_bytes(
-        manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    )
-    atomic_write_bytes(out / REPORT_JSON, report.json().encode("utf-8"))
-    atomic_write_bytes(out / REPORT_TEXT, (report.text() + "\n").encode("utf-8"))
-    return report
+                failed = UnitResult(name, str(path), "failed", errors=[str(problem)], reason=NAME)
+                batch.record(None, index, failed, None)
+                continue
+            try:
+                fingerprint = _fingerprint(shared, path)
+            except OSError as exc:
+                unreadable = UnitResult(name, str(path), "failed", reason=UNREADABLE)
+                unreadable.errors = [_located(path, f"cannot read this file ({_reason(exc)})")]
+                batch.record(None, index, unreadable, None)
+                continue
+            unit = _Unit(index, path, name, fingerprint)
+            if (
+                not force
+                and batch.manifest.get(name) == fingerprint
+                and (out / name / "decisions.json").exists()
+            ):
+                batch.record(unit, index, UnitResult(name, str(path), "skipped"), None)
+            else:
+                pending.append(unit)
+        # Workers are recycled by giving each chunk of units a fresh pool (max_tasks_per_child of
+        # ProcessPoolExecutor can deadlock on Python 3.11 when a worker retires).
+        batch.build(pending, batch.jobs * max(1, units_per_worker))
+    except BaseException:
+        with suppress(Exception):  # the report of what was done, then the original error
+            batch.report(paths, names, started)
+        raise
+    finally:
+        shutil.rmtree(markers, ignore_errors=True)
+    return batch.report(paths, names, started)
