@@ -193,8 +193,22 @@ def batch(
     engine: str,
     templates: Path | None,
 ) -> None:
-    """Build the dossiers of many units: folders, .txt lists of paths, or workbooks."""
-    from docgen.batch import REPORT_JSON, REPORT_TEXT, collect_inputs, run_batch
+    """Build the dossiers of many units: folders, .txt lists of paths, or workbooks.
+
+    Exits with the worst reason among failed units: 5 a bug, 3 a template, 4 the machine (a
+    folder, a killed worker, an unreadable input), 1 input errors; 0 when every unit is built.
+    """
+    from docgen.batch import (
+        ENVIRONMENT,
+        INTERNAL,
+        REPORT_JSON,
+        REPORT_TEXT,
+        TEMPLATE,
+        UNREADABLE,
+        WORKER,
+        collect_inputs,
+        run_batch,
+    )
 
     total = len(collect_inputs(sources))
     with click.progressbar(
@@ -212,7 +226,14 @@ def batch(
         )
     click.echo(report.text())
     click.echo(f"report: {out_dir / REPORT_TEXT}, {out_dir / REPORT_JSON}")
-    if report.failed:
+    reasons = {unit.reason for unit in report.failed}
+    if INTERNAL in reasons:
+        sys.exit(EXIT_INTERNAL)
+    if TEMPLATE in reasons:
+        sys.exit(EXIT_TEMPLATE)
+    if reasons & {ENVIRONMENT, WORKER, UNREADABLE}:
+        sys.exit(EXIT_ENVIRONMENT)
+    if reasons:
         sys.exit(EXIT_INPUT)
 
 
