@@ -346,6 +346,7 @@ def _decide_title(
         decision.complete = True
         return decision
     deciding = next((s for s in nominations if s.fills_quota), nominations[-1])
+    entered_steps = {r.step for r in round_input.results}
     candidates: dict[int, CandidateDecision] = {}
     passers: list[int] | None = None
     complete = True
@@ -355,9 +356,12 @@ def _decide_title(
         counted = [_outcome_at(step, conference, i, r) for i, r, _ in step_rows]
         if not step_rows:
             held = conference is not None and conference.base(step.base or BaseKind.PRESENT)
+            entered = step.number in entered_steps
             if passers is not None and not passers:
                 pass  # nobody left to vote on: the title is settled
-            elif not held:
+            elif not held or passers is None or not entered:
+                # Not counted yet: the first nomination step has nobody for the title, or the
+                # step has no row in "Kết quả" at all. Never a decision proposing nobody.
                 complete = False
                 break
             for person in passers or []:

@@ -2,19 +2,27 @@
 
 Sheets and headers are matched ignoring case, surrounding spaces and Unicode form (inputs.md).
 Every problem found while loading is collected with its file, sheet, row and column; nothing is
-raised until the whole file has been read.
+raised until the whole file has been read. A row that cannot be parsed is reported and left out
+of the model, which is still built from the rows that parsed, so that validation can report the
+problems between sheets at the same time (``SourceMap.unparsed`` says what was left out).
+
+YAML and JSON are read with limits (``MAX_DATA_BYTES``, ``MAX_DEPTH``, ``MAX_NODES``,
+``MAX_REPEATED``): an alias bomb or a deeply nested file is one located problem, not minutes of
+CPU, gigabytes of memory or a RecursionError.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.constructor import ConstructorError, SafeConstructor
 
 from docgen.contract import (
     SHEET_BY_COLLECTION,
@@ -31,16 +39,38 @@ from docgen.models import (
     Title,
 )
 from docgen.plan_model import PlanSettings
-from docgen.vietnamese import normalize_text
+from docgen.values import BadValue, quoted
+from docgen.vietnamese import fold_key, normalize_name, normalize_text
 
 __all__ = [
     "SourceMap",
+    "Unparsed",
     "LoadedRound",
     "load_round",
     "require_round",
     "load_data_round",
+    "read_data_file",
     "build_model",
+    "problem_from_error",
+    "shown",
+    "file_sha256",
+    "MAX_DATA_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_REPEATED",
 ]
+
+MAX_DATA_BYTES = 20 * 1024 * 1024
+"""The largest YAML or JSON file read (20 MB; a round of 10,000 people takes about 5 MB)."""
+
+MAX_DEPTH = 32
+"""The deepest nesting of lists and mappings read (a round needs 4 levels)."""
+
+MAX_NODES = 2_000_000
+"""The most values (scalars, lists, mappings) a YAML or JSON file may hold, aliases expanded."""
+
+MAX_REPEATED = 100_000
+"""The most values YAML aliases (*name) may repeat in all (an alias bomb repeats billions)."""
 
 _ROW_MODELS: dict[str, type[BaseModel]] = {
     "cadres": Cadre,
@@ -64,9 +94,23 @@ class SourceMap:
     rows: dict[tuple[str, int | None], Location] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
     data_format: bool = False
+    kept: dict[str, list[int]] = field(default_factory=dict)
+    """collection → for each item of the model's list, its position among the rows read (rows
+    that failed to parse are not in the model, so the two differ after the first such row)."""
+    unparsed: Unparsed = field(default_factory=lambda: Unparsed())
 
     def locate(self, collection: str, index: int | None = None, field_name: str = "") -> Location:
-        """Return the location of a row (and column, when ``field_name`` is given)."""
+        """Return the location of the model's item ``index`` of ``collection`` (and column, when
+        ``field_name`` is given)."""
+        positions = self.kept.get(collection)
+        if positions is not None and index is not None and 0 <= index < len(positions):
+            index = positions[index]
+        return self.locate_read(collection, index, field_name)
+
+    def locate_read(
+        self, collection: str, index: int | None = None, field_name: str = ""
+    ) -> Location:
+        """Return the location of row ``index`` as read (counting rows that failed to parse)."""
         sheet = SHEET_BY_COLLECTION.get(collection)
         order = sheet.order if sheet else 99
         base = self.rows.get((collection, index))
@@ -86,14 +130,70 @@ class SourceMap:
 
 
 @dataclass
+class Unparsed:
+    """What loading could not parse and left out of the model, so that checks between sheets
+    neither trust it nor report problems that only follow from it.
+
+    ``rows``: collection → the raw records (field → value as read) of the rows left out.
+    ``info_fields``: fields of "Thông tin chung" that failed or are missing; the model holds a
+    stand-in for each (never printed: a round with errors is never written).
+    ``plan``: the "Kế hoạch" sheet failed (the model has no plan).
+    """
+
+    rows: dict[str, list[Any]] = field(default_factory=dict)
+    info_fields: set[str] = field(default_factory=set)
+    plan: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.info_fields or self.plan)
+
+    def raw_values(self, collection: str, field_name: str) -> tuple[list[Any], bool]:
+        """The values of ``field_name`` in the rows of ``collection`` left out, and whether some
+        such row has no usable value there (so any reference could be to it)."""
+        values: list[Any] = []
+        unknown = False
+        for record in self.rows.get(collection, []):
+            value = record.get(field_name) if isinstance(record, dict) else None
+            if value is None or isinstance(value, dict | list):
+                unknown = True
+            else:
+                values.append(value)
+        return values, unknown
+
+    def names(self, collection: str, *field_names: str) -> tuple[set[str], bool]:
+        """Folded texts of ``field_names`` in the rows of ``collection`` left out (names and codes
+        of people, names of titles), and whether some row left out has none of them."""
+        keys: set[str] = set()
+        unknown = False
+        for record in self.rows.get(collection, []):
+            found = False
+            for name in field_names:
+                value = record.get(name) if isinstance(record, dict) else None
+                if value is not None and not isinstance(value, dict | list):
+                    keys.add(fold_key(normalize_name(str(value))))
+                    found = True
+            unknown = unknown or not found
+        return keys, unknown
+
+
+@dataclass
 class LoadedRound:
-    """The result of loading: the model (None when it could not be built), sources, problems."""
+    """The result of loading: the model, where its values came from, and every problem.
+
+    ``model`` is None only when nothing usable could be read (an unreadable file); otherwise it
+    holds the rows that parsed, even when the report has errors: callers check ``report.ok``
+    before using it for anything but validation.
+    """
 
     path: Path
     sha256: str
     model: RoundInput | None
     source: SourceMap
     report: Report
+
+    @property
+    def unparsed(self) -> Unparsed:
+        return self.source.unparsed
 
 
 def load_round(path: Path) -> LoadedRound:
@@ -135,88 +235,493 @@ def file_sha256(path: Path) -> str:
 
 # --- YAML / JSON -------------------------------------------------------------------------------
 
+_ROUND_PARTS = tuple(RoundInput.model_fields)
+
 
 def load_data_round(path: Path) -> LoadedRound:
-    """Load the YAML or JSON form of the model (English snake_case field names)."""
+    """Load the YAML or JSON form of the model (English snake_case field names).
+
+    The file is read with ``read_data_file``'s limits; its top level must be a mapping of the
+    parts of a round (``docgen schema``). Rows are validated one by one (``build_model``).
+    """
     source = SourceMap(str(path), data_format=True)
     report = Report()
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        report.add(Problem(Location(str(path)), f"cannot read the file: {exc}"))
+    data, problems = read_data_file(path)
+    report.extend(problems)
+    if problems:
         return LoadedRound(path, "", None, source, report)
-    model = None
-    try:
-        model = RoundInput.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            report.add(_problem_from_data_error(source, error))
+    where = Location(str(path))
+    if data is None:
+        report.add(Problem(where, "the file is empty", expected="a round (`docgen schema`)"))
+        return LoadedRound(path, "", None, source, report)
+    if not isinstance(data, dict):
+        report.add(
+            Problem(
+                where,
+                "the file does not hold a round",
+                expected="named parts: " + ", ".join(_ROUND_PARTS),
+                found=shown(data),
+            )
+        )
+        return LoadedRound(path, "", None, source, report)
+    parts: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key)
+        if name not in _ROUND_PARTS:
+            report.add(
+                Problem(
+                    source.locate_read(name),
+                    "unknown part of a round",
+                    expected="one of " + ", ".join(_ROUND_PARTS),
+                    found=quoted(name),
+                )
+            )
+            continue
+        if name in _ROW_MODELS and value is not None and not isinstance(value, list):
+            report.add(
+                Problem(
+                    source.locate_read(name),
+                    "invalid value",
+                    expected="a list of rows",
+                    found=shown(value),
+                )
+            )
+            value = []
+        parts[name] = [] if value is None and name in _ROW_MODELS else value
+    if "info" not in parts:
+        report.add(
+            Problem(
+                source.locate_read("info"),
+                "required part is missing",
+                expected="info: the unit, the round and the signer",
+            )
+        )
+    model = build_model(parts, source, report)
     return LoadedRound(path, file_sha256(path), model, source, report)
 
 
-def _problem_from_data_error(source: SourceMap, error: Any) -> Problem:
-    loc = list(error["loc"])
-    collection = str(loc[0]) if loc else ""
-    index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
-    rest = [str(part) for part in loc[2 if index is not None else 1 :]]
-    location = source.locate(collection, index, ".".join(rest))
-    return problem_from_error(location, error)
+def read_data_file(path: Path) -> tuple[Any, list[Problem]]:
+    """Read a YAML (.yaml, .yml) or JSON (.json) file safely: (the data, []) or (None, problems).
+
+    Limits: at most MAX_DATA_BYTES, UTF-8 text (a byte-order mark is allowed), at most MAX_DEPTH
+    levels of nesting, MAX_NODES values and MAX_REPEATED values repeated by YAML aliases (so an
+    alias bomb is refused before it is expanded); a key given twice in one mapping is refused.
+    YAML dates that name no real day (2022-13-45) and numbers such as 017 or 14:00 stay text, so
+    the model reports them where they are. Each problem is at the file's location; the line is
+    in the problem's ``found``. Never raises for the file's content.
+    """
+    where = Location(str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            return None, [
+                Problem(
+                    where,
+                    "the file is too large",
+                    expected=f"at most {MAX_DATA_BYTES // (1024 * 1024)} MB",
+                    found=f"{size / (1024 * 1024):,.1f} MB",
+                )
+            ]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(where, "cannot read the file", found=exc.strerror or "")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [
+            Problem(
+                where,
+                "the file is not UTF-8 text",
+                expected="a text file saved as UTF-8",
+                found=f"a byte that is not UTF-8 on line {line}",
+                hint="open it in a text editor and save it with the encoding UTF-8",
+            )
+        ]
+    if path.suffix.lower() == ".json":
+        return _read_json(text, where)
+    return _read_yaml(text, where)
+
+
+def _too_deep(where: Location, line: int) -> Problem:
+    return Problem(
+        where,
+        "the file is nested too deep",
+        expected=f"at most {MAX_DEPTH} levels of lists and mappings",
+        found=f"more at line {line}",
+    )
+
+
+def _too_many(where: Location, line: int) -> Problem:
+    return Problem(
+        where,
+        "the file holds too many values",
+        expected=f"at most {MAX_NODES:,}",
+        found=f"more by line {line}",
+    )
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        self.key = key
+        super().__init__(key)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _json_int(text: str) -> int | str:
+    """Whole numbers as int, except absurdly long ones, kept as text for the model to report."""
+    return int(text) if len(text) <= 18 else text
+
+
+def _read_json(text: str, where: Location) -> tuple[Any, list[Problem]]:
+    depth = 0
+    nodes = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            nodes += 1
+            if depth > MAX_DEPTH:
+                return None, [_too_deep(where, text.count("\n", 0, match.start()) + 1)]
+        elif token in "]}":
+            depth -= 1
+        else:
+            nodes += 1
+        if nodes > MAX_NODES:
+            return None, [_too_many(where, text.count("\n", 0, match.start()) + 1)]
+    try:
+        return json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int), []
+    except json.JSONDecodeError as exc:
+        return None, [
+            Problem(
+                where,
+                "not valid JSON",
+                found=f"line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                hint="check the brackets, commas and quotes there",
+            )
+        ]
+    except _DuplicateKey as exc:
+        return None, [Problem(where, f"{quoted(exc.key)} is given twice in one object")]
+    except (ValueError, RecursionError):
+        return None, [Problem(where, "not valid JSON")]
+
+
+_YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DataLoader(_YAML_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, with dates that name no real day and sexagesimal or octal-looking
+    numbers kept as text, and keys given twice refused."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            if key_node.value in seen:
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"{quoted(key_node.value)} is given twice in one mapping",
+                    key_node.start_mark,
+                )
+            seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return SafeConstructor.construct_yaml_timestamp(self, node)
+        except (ValueError, TypeError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        value = str(self.construct_scalar(node))
+        if re.fullmatch(r"[-+]?(?:0|[1-9][0-9_]*)", value):
+            return SafeConstructor.construct_yaml_int(self, node)
+        if re.fullmatch(r"[-+]?0[xob][0-9a-fA-F_]+", value):
+            return SafeConstructor.construct_yaml_int(self, node)
+        return value
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        value = str(self.construct_scalar(node))
+        return value if ":" in value else SafeConstructor.construct_yaml_float(self, node)
+
+
+_DataLoader.add_constructor("tag:yaml.org,2002:timestamp", _DataLoader.construct_yaml_timestamp)
+_DataLoader.add_constructor("tag:yaml.org,2002:int", _DataLoader.construct_yaml_int)
+_DataLoader.add_constructor("tag:yaml.org,2002:float", _DataLoader.construct_yaml_float)
+_DataLoader.add_constructor("tag:yaml.org,2002:map", _DataLoader.construct_yaml_map)
+
+
+def _yaml_limits(text: str, where: Location) -> Problem | None:
+    """Walk the YAML events (the parser keeps its own stack: no recursion) and count the
+    nesting, the values and the values aliases repeat, before anything is built."""
+    depth = 0
+    nodes = 0
+    repeated = 0
+    open_nodes: list[tuple[str | None, int]] = []
+    sizes: dict[str, int] = {}
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        line = (event.start_mark.line + 1) if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor or "")
+            if size is None:
+                if any(anchor == event.anchor for anchor, _ in open_nodes):
+                    return Problem(
+                        where,
+                        "a YAML alias refers to the item it is part of",
+                        found=f"*{event.anchor} at line {line}",
+                    )
+                return None  # an undefined alias: the loader reports it
+            nodes += size
+            repeated += size
+            if repeated > MAX_REPEATED:
+                return Problem(
+                    where,
+                    "YAML aliases repeat too many values",
+                    expected=f"aliases (*name) repeating at most {MAX_REPEATED:,} values",
+                    found=f"more by line {line}",
+                    hint="write the values out, or use fewer aliases",
+                )
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            nodes += 1
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _too_deep(where, line)
+            open_nodes.append((event.anchor, nodes - 1))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            anchor, start = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = nodes - start
+        if nodes > MAX_NODES:
+            return _too_many(where, line)
+    return None
+
+
+def _yaml_problem(where: Location, exc: yaml.YAMLError) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return Problem(
+            where,
+            "the file holds a character that is not text",
+            found=f"character code {exc.character!r} at position {exc.position}"
+            if isinstance(exc.character, int)
+            else f"at position {exc.position}",
+        )
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        problem = (exc.problem or "").replace('"<unicode string>", ', "")
+        return Problem(
+            where,
+            "not valid YAML",
+            found=f"line {mark.line + 1}, column {mark.column + 1}: {problem}",
+            hint="check the indentation, colons and quotes there",
+        )
+    return Problem(where, "not valid YAML")
+
+
+def _read_yaml(text: str, where: Location) -> tuple[Any, list[Problem]]:
+    try:
+        problem = _yaml_limits(text, where)
+        if problem is not None:
+            return None, [problem]
+        return yaml.load(text, Loader=_DataLoader), []  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        return None, [_yaml_problem(where, exc)]
+    except RecursionError:
+        return None, [_too_deep(where, 0)]
+
+
+# --- Validation errors → problems ----------------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "text",
+    "string_sub_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing_size": "a smaller whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a number",
+    "decimal_type": "a number",
+    "decimal_parsing": "a number",
+    "bool_type": "“x” or blank",
+    "bool_parsing": "“x” or blank",
+    "dict_type": "a group of named fields",
+    "model_type": "a group of named fields (one row)",
+    "model_attributes_type": "a group of named fields (one row)",
+    "dataclass_type": "a group of named fields",
+    "list_type": "a list of items",
+    "tuple_type": "a list of items",
+    "set_type": "a list of items",
+    "date_type": "a date dd/mm/yyyy",
+    "date_parsing": "a date dd/mm/yyyy",
+    "date_from_datetime_parsing": "a date dd/mm/yyyy",
+    "date_from_datetime_inexact": "a date dd/mm/yyyy",
+    "datetime_type": "a date dd/mm/yyyy",
+    "time_type": "a time hh:mm",
+    "time_parsing": "a time hh:mm",
+    "string_pattern_mismatch": "text of the expected form",
+    "string_too_long": "shorter text",
+    "string_too_short": "longer text",
+    "too_long": "fewer items",
+    "too_short": "more items",
+    "enum": "one of the listed values",
+    "literal_error": "one of the listed values",
+    "recursion_loop": "values that do not refer to themselves",
+    "greater_than": "a larger number",
+    "greater_than_equal": "a larger number",
+    "less_than": "a smaller number",
+    "less_than_equal": "a smaller number",
+}
 
 
 def problem_from_error(location: Location, error: Any) -> Problem:
-    message = str(error.get("msg", "invalid value"))
-    expected = ""
-    if message.startswith("Value error, "):
-        expected = message.removeprefix("Value error, ")
-        message = "invalid value"
-    elif error.get("type") == "missing":
-        message = "required value is missing"
-    found = "" if error.get("type") == "missing" else shown(error.get("input"))
-    if expected and " not “" in expected:
-        expected, _, found = expected.partition(", not ")
-    return Problem(location, message, expected=expected, found=found)
+    """Turn one pydantic error (a dict of ``ValidationError.errors()``) into a plain Problem.
+
+    A ``BadValue`` raised by a parser gives its own expected/found/message; other error types
+    map to a plain phrase of what was expected (never pydantic's own text); the value found is
+    shown cut to a sane length (``values.quoted``).
+    """
+    kind = str(error.get("type", ""))
+    value = error.get("input")
+    cause = (error.get("ctx") or {}).get("error")
+    if kind == "missing":
+        return Problem(location, "required value is missing")
+    if kind == "extra_forbidden":
+        return Problem(
+            location,
+            "unknown field",
+            found=shown(value),
+            hint="`docgen schema` lists the fields",
+        )
+    if isinstance(cause, BadValue):
+        return Problem(
+            location, cause.message or "invalid value", expected=cause.expected, found=cause.found
+        )
+    if kind in {"value_error", "assertion_error"}:
+        text = str(cause) if cause is not None else ""
+        expected = normalize_text(text.partition(", not ")[0])[:200]
+        return Problem(location, "invalid value", expected=expected, found=shown(value))
+    expected = _EXPECTED.get(kind, "")
+    if kind == "literal_error":
+        choices = (error.get("ctx") or {}).get("expected")
+        expected = f"one of {choices}" if choices else expected
+    return Problem(location, "invalid value", expected=expected, found=shown(value))
 
 
 def shown(value: Any) -> str:
-    if value is None or isinstance(value, dict):
-        return "" if value is None else "a mapping"
-    return f"“{normalize_text(str(value))}”"
+    """A value as a message shows it: “text” (cut to 80 characters, with the full length), or
+    what it is ("a group of named fields", "a list of 3 items"); "" for None."""
+    return quoted(value)
+
+
+# --- Building the model from rows --------------------------------------------------------------
+
+_INFO_STAND_INS: dict[str, Any] = {
+    "issuer_kind": "state",
+    "round_kind": "review",
+    "term": "2000-2005",
+    "reference_date": "2000",
+}
+
+
+def _field_of(error: Any) -> str:
+    """The dotted field path of an error (without pydantic's "[key]" markers)."""
+    return ".".join(str(part) for part in error["loc"] if part != "[key]")
+
+
+def _info_with_stand_ins(raw: Any, failed: set[str]) -> RoundInfo | None:
+    """RoundInfo from the fields of ``raw`` that parsed, a stand-in for each required field that
+    did not (validation knows which from ``Unparsed.info_fields``)."""
+    fields = RoundInfo.model_fields
+    values = {k: v for k, v in raw.items() if k in fields and k not in failed}
+    for name, info_field in fields.items():
+        if info_field.is_required() and name not in values:
+            values[name] = _INFO_STAND_INS.get(name, "?")
+            failed.add(name)
+    try:
+        return RoundInfo.model_validate(values)
+    except ValidationError:
+        return None
 
 
 def build_model(data: dict[str, Any], source: SourceMap, report: Report) -> RoundInput | None:
-    """Validate each row on its own (so every bad cell is reported), then assemble the model."""
-    info: RoundInfo | None = None
+    """Validate each row on its own (so every bad cell is reported), then assemble the model
+    from what parsed.
+
+    ``data`` maps the parts of a round (info, plan, cadres…) to a mapping (info, plan) or a list
+    of row mappings, as read. Every problem goes into ``report``, located through ``source``.
+    Rows that fail are left out of the model: ``source.kept`` maps the model's items back to the
+    rows read and ``source.unparsed`` keeps what was left out. Failed or missing fields of
+    "Thông tin chung" get stand-ins (listed in ``Unparsed.info_fields``). Returns None only when
+    even the stand-ins do not make a model (not expected).
+    """
+    unparsed = Unparsed()
+    source.unparsed = unparsed
     plan: PlanSettings | None = None
-    if "plan" in data:
+    if data.get("plan") is not None:
         try:
             plan = PlanSettings.model_validate(data["plan"])
         except ValidationError as exc:
+            unparsed.plan = True
             for error in exc.errors():
-                field_name = str(error["loc"][0]) if error["loc"] else ""
-                report.add(problem_from_error(source.locate("plan", None, field_name), error))
-    if "info" in data:
-        try:
-            info = RoundInfo.model_validate(data["info"])
-        except ValidationError as exc:
-            for error in exc.errors():
-                field_name = str(error["loc"][0]) if error["loc"] else ""
-                report.add(problem_from_error(source.locate("info", None, field_name), error))
+                report.add(problem_from_error(source.locate("plan", None, _field_of(error)), error))
+    raw_info = data.get("info")
+    failed: set[str] = set()
+    info: RoundInfo | None = None
+    if raw_info is None and report.ok:
+        report.add(Problem(source.locate("info"), "required part is missing"))
+    try:
+        info = RoundInfo.model_validate(raw_info if raw_info is not None else {})
+    except ValidationError as exc:
+        if raw_info is None:
+            failed.update(RoundInfo.model_fields)
+        for error in exc.errors():
+            if raw_info is None:
+                break
+            location = source.locate("info", None, str(error["loc"][0]) if error["loc"] else "")
+            report.add(problem_from_error(location, error))
+            if error["loc"]:
+                failed.add(str(error["loc"][0]))
+            else:
+                failed.update(RoundInfo.model_fields)
+        info = _info_with_stand_ins(raw_info if isinstance(raw_info, dict) else {}, failed)
+        unparsed.info_fields = failed & set(RoundInfo.model_fields)
+    if info is None:
+        return None
     collections: dict[str, list[Any]] = {}
-    failed = False
     for collection, model_class in _ROW_MODELS.items():
         items: list[Any] = []
-        for index, record in enumerate(data.get(collection, [])):
+        kept: list[int] = []
+        for index, record in enumerate(data.get(collection) or []):
             try:
                 items.append(model_class.model_validate(record))
+                kept.append(index)
             except ValidationError as exc:
-                failed = True
+                unparsed.rows.setdefault(collection, []).append(record)
                 for error in exc.errors():
-                    field_name = ".".join(str(p) for p in error["loc"])
-                    location = source.locate(collection, index, field_name)
+                    location = source.locate_read(collection, index, _field_of(error))
                     report.add(problem_from_error(location, error))
-                items.append(None)
         collections[collection] = items
-    if info is None or failed or ("plan" in data and plan is None):
+        source.kept[collection] = kept
+    try:
+        return RoundInput(info=info, plan=plan, **collections)
+    except ValidationError:  # every part was validated above; kept as a guard
         return None
-    return RoundInput(info=info, plan=plan, **collections)

@@ -7,6 +7,7 @@ English names and whose ``label`` is the Vietnamese text the workbook uses; both
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from decimal import Decimal
 from enum import Enum
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from docgen.values import (
+    BadValue,
     PartialDate,
     is_blank,
     parse_count,
@@ -23,6 +25,8 @@ from docgen.values import (
     parse_list,
     parse_mark,
     parse_partial_date,
+    parse_percent,
+    parse_term,
     parse_time,
 )
 from docgen.vietnamese import fold_key, normalize_name, normalize_text
@@ -46,8 +50,17 @@ class LabelledEnum(str, Enum):
 
     @classmethod
     def parse(cls, value: Any) -> LabelledEnum:
+        """The member named by ``value`` (its value, label or a synonym, ignoring case and
+        accents' Unicode form).
+
+        Raises:
+            BadValue (a ValueError): naming the choices, for anything else.
+        """
         if isinstance(value, cls):
             return value
+        if isinstance(value, dict | list | tuple | set):
+            choices = " / ".join(m.label for m in cls)
+            raise BadValue(f"one of {choices}", value)
         key = fold_key(str(value))
         for member in cls:
             if key in (fold_key(member.value), fold_key(member.label)):
@@ -56,7 +69,7 @@ class LabelledEnum(str, Enum):
             if key == fold_key(synonym):
                 return cls(member_value)
         choices = " / ".join(m.label for m in cls)
-        raise ValueError(f"one of {choices}, not “{normalize_text(str(value))}”")
+        raise BadValue(f"one of {choices}", value)
 
 
 class IssuerKind(LabelledEnum):
@@ -180,12 +193,18 @@ BaseKindValue = Annotated[
 PurposeValue = Annotated[Purpose, BeforeValidator(Purpose.parse)]
 
 
+def _scalar(value: Any) -> Any:
+    if isinstance(value, dict | list | tuple | set):
+        raise BadValue("text", value)
+    return value
+
+
 def _text(value: Any) -> Any:
-    return None if is_blank(value) else normalize_text(str(value))
+    return None if is_blank(value) else normalize_text(str(_scalar(value)))
 
 
 def _name(value: Any) -> Any:
-    return None if is_blank(value) else normalize_name(str(value))
+    return None if is_blank(value) else normalize_name(str(_scalar(value)))
 
 
 def _optional(parser: Any) -> Any:
@@ -199,6 +218,11 @@ OptionalName = Annotated[str | None, BeforeValidator(_name)]
 TextList = Annotated[list[str], BeforeValidator(parse_list)]
 NameList = Annotated[
     list[str], BeforeValidator(lambda v: [normalize_name(item) for item in parse_list(v)])
+]
+Term = Annotated[
+    str,
+    BeforeValidator(parse_term),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4} ?- ?\d{4}$"}),
 ]
 Count = Annotated[int, BeforeValidator(parse_count)]
 OptionalCount = Annotated[int | None, BeforeValidator(_optional(parse_count))]
@@ -236,22 +260,32 @@ OptionalTime = Annotated[
 ]
 Percent = Annotated[
     Decimal | None,
-    BeforeValidator(
-        _optional(lambda v: Decimal(str(v).strip().rstrip("%").strip().replace(",", ".")))
-    ),
+    BeforeValidator(_optional(parse_percent)),
     PlainSerializer(lambda d: None if d is None else float(d)),
     WithJsonSchema({"type": ["number", "null"]}),
 ]
 
 
+_FRACTION = re.compile(r"^(\d{1,6}) ?/ ?(\d{1,6})$")
+
+
 def _parse_share(value: Any) -> Fraction:
-    text = normalize_text(str(value)).rstrip("%").strip().replace(",", ".")
-    try:
-        share = Fraction(text) if "/" in text else Fraction(Decimal(text)) / 100
-    except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
-        raise ValueError(f"a share as 2/3 or a percentage, not “{text}”") from exc
+    """2/3, "66,67 %", 70 → a Fraction in (0, 1]; BadValue for anything else."""
+    if isinstance(value, bool | dict | list | tuple | set):
+        raise BadValue("a share as 2/3 or a percentage", value)
+    text = normalize_text(str(value))
+    if match := _FRACTION.match(text):
+        numerator, denominator = (int(g) for g in match.groups())
+        if denominator == 0:
+            raise BadValue("a share as 2/3 or a percentage", text)
+        share = Fraction(numerator, denominator)
+    else:
+        try:
+            share = Fraction(parse_percent(value)) / 100
+        except BadValue:
+            raise BadValue("a share as 2/3 or a percentage", text) from None
     if not 0 < share <= 1:
-        raise ValueError(f"a share between 0 and 1 (or 100 %), not “{text}”")
+        raise BadValue("a share between 0 and 1 (or 100 %)", text)
     return share
 
 
@@ -278,7 +312,7 @@ class RoundInfo(Model):
     body_symbol: Text = Field(description="Ký hiệu cơ quan: body part of symbols (VPUBND, ĐU)")
     place: Text = Field(description="Địa danh in date lines (Sơn La)")
     round_kind: RoundKindValue
-    term: Text = Field(description="Nhiệm kỳ planned, yyyy-yyyy", pattern=r"^\d{4} ?- ?\d{4}$")
+    term: Term = Field(description="Nhiệm kỳ planned, yyyy-yyyy")
     reference_date: Partial = Field(description="Ngày tính tuổi: reference date of working time")
     procedure: OptionalText = Field(
         None, description="Quy trình: built-in name, or “Tùy chỉnh”; empty: the round kind's"

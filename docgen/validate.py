@@ -1,24 +1,34 @@
 """Validate: a loaded round → every problem, located, plus the decisions when they can be made.
 
 Checks the procedure, references between sheets, every counting invariant of domain.md §4,
-conference validity (attendance), and the rule findings of ``decide`` (eligibility, ties, the
-3-per-title / 3-titles-per-person limits). A round still in progress (later steps empty) is valid.
+conference validity (attendance), impossible dates (a birth after the reference date, a round
+date far from it), and the rule findings of ``decide`` (eligibility, ties, the 3-per-title /
+3-titles-per-person limits). A round still in progress (later steps empty) is valid.
+
+Every problem at once: the checks run on the rows that parsed even when others did not
+(``SourceMap.unparsed``), and skip what only follows from a row left out or a value reported as
+impossible (a result naming a person whose row failed is not also "unknown"; a title whose rows
+are incomplete gets no tie or quota finding).
 """
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from docgen.contract import CUSTOM_PROCEDURE
 from docgen.decide import Finding, Roster, RoundDecision, decide, round_date
 from docgen.errors import Problem, Report, Severity
-from docgen.load import LoadedRound, SourceMap, load_round
+from docgen.load import LoadedRound, SourceMap, Unparsed, load_round
 from docgen.models import BaseKind, Conference, RoundInput, StepKind
 from docgen.procedures import builtin_procedures, procedure_name, round_procedure
 from docgen.rules.rulesets import RulesError, superseded_citations
+from docgen.values import PartialDate, parse_count, quoted
 from docgen.vietnamese import fold_key
 
 __all__ = ["Validated", "validate_round", "validate_path"]
@@ -39,7 +49,11 @@ class Validated:
 
 
 def validate_path(path: Path) -> Validated:
-    """Load and validate the round at ``path``; never raises for bad input."""
+    """Load and validate the round at ``path``; never raises for bad input.
+
+    The decision is made even when loading found errors (from the rows that parsed), but it is
+    only meant for use when ``report.ok``.
+    """
     loaded = load_round(path)
     report = Report(list(loaded.report.problems))
     if loaded.model is None:
@@ -48,32 +62,137 @@ def validate_path(path: Path) -> Validated:
     return Validated(loaded, report, decision)
 
 
+_MESSAGE_LENGTH = 300
+_FOUND_LENGTH = 120
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with the full length, so that a huge value in a
+    name or title never fills a message."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+ALL_TITLES = "*"
+"""In ``_Scope.tainted``: every title (a conference or procedure row is unusable)."""
+
+_PROCEDURE_FIELDS = {"round_kind", "procedure"}
+_DECISION_FIELDS = {"round_kind", "procedure", "reference_date", "submission_date"}
+_DATE_WINDOW_YEARS = 10
+
+
+@dataclass
+class _Scope:
+    """What the checks may trust, from what loading left out (``Unparsed``) and what the
+    checks themselves found impossible."""
+
+    unparsed: Unparsed
+    people: set[str] = field(default_factory=set)
+    any_person: bool = False
+    titles: set[str] = field(default_factory=set)
+    any_title: bool = False
+    conference_steps: set[int] = field(default_factory=set)
+    any_conference: bool = False
+    steps_known: bool = True
+    tainted: set[str] = field(default_factory=set)
+    bad_people: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, round_input: RoundInput, unparsed: Unparsed) -> _Scope:
+        scope = cls(unparsed)
+        scope.people, scope.any_person = unparsed.names("cadres", "full_name", "code")
+        scope.titles, scope.any_title = unparsed.names("titles", "name")
+        steps, scope.any_conference = unparsed.raw_values("conferences", "step")
+        for value in steps:
+            try:
+                scope.conference_steps.add(parse_count(value))
+            except ValueError:
+                scope.any_conference = True
+        if scope.any_conference or scope.conference_steps:
+            scope.tainted.add(ALL_TITLES)
+        if unparsed.info_fields & _PROCEDURE_FIELDS or (
+            unparsed.rows.get("procedure_steps")
+            and fold_key(procedure_name(round_input)) == fold_key(CUSTOM_PROCEDURE)
+        ):
+            scope.steps_known = False
+        titles, unknown = unparsed.names("results", "title")
+        scope.tainted |= titles
+        if unknown:
+            scope.tainted.add(ALL_TITLES)
+        return scope
+
+    @property
+    def decides(self) -> bool:
+        """Whether decide's findings can be trusted at all (the procedure and dates parsed)."""
+        return self.steps_known and not self.unparsed.info_fields & _DECISION_FIELDS
+
+    def unchecked_person(self, reference: str) -> bool:
+        """A reference that may name a person whose row failed to parse."""
+        return self.any_person or fold_key(reference) in self.people
+
+    def unchecked_title(self, name: str) -> bool:
+        return self.any_title or fold_key(name) in self.titles
+
+    def unchecked_conference(self, step: int) -> bool:
+        return self.any_conference or step in self.conference_steps
+
+    def taints(self, title: str) -> bool:
+        return ALL_TITLES in self.tainted or fold_key(title) in self.tainted
+
+
 def validate_round(
     round_input: RoundInput, source: SourceMap, report: Report
 ) -> RoundDecision | None:
-    """Add every problem of ``round_input`` to ``report``; return the decisions if made."""
-    findings = list(_check(round_input))
+    """Add every problem of ``round_input`` to ``report``; return the decisions if made.
+
+    ``source.unparsed`` says which rows and fields loading left out: checks that would only
+    repeat their problem are skipped, and the decision's findings about titles they touch are
+    left out. Returns None when the procedure or the dates that decide the round are unknown.
+    """
+    scope = _Scope.of(round_input, source.unparsed)
+    findings = list(_check(round_input, scope))
     decision = None
-    if not any(f.severity == Severity.ERROR and f.collection == "info" for f in findings):
+    info_errors = any(f.severity == Severity.ERROR and f.collection == "info" for f in findings)
+    if scope.decides and not info_errors:
         try:
             decision = decide(round_input)
         except RulesError as exc:
             findings.append(Finding("info", None, "submission_date", str(exc)))
         else:
-            findings += decision.findings
+            findings += [f for f in decision.findings if _trusted(f, round_input, scope)]
     for finding in findings:
         location = source.locate(finding.collection, finding.index, finding.field)
         report.add(
             Problem(
                 location,
-                finding.message,
-                expected=finding.expected,
-                found=finding.found,
-                hint=finding.hint,
+                _clip(finding.message, _MESSAGE_LENGTH),
+                expected=_clip(finding.expected, _MESSAGE_LENGTH),
+                found=_clip(finding.found, _FOUND_LENGTH),
+                hint=_clip(finding.hint, _MESSAGE_LENGTH),
                 severity=finding.severity,
             )
         )
     return decision
+
+
+def _trusted(finding: Finding, round_input: RoundInput, scope: _Scope) -> bool:
+    """False for a finding of ``decide`` that may only follow from a row left out or a value
+    reported as impossible."""
+    blocking = finding.severity == Severity.ERROR or finding.field == "head_choice"
+    if finding.collection == "results" and finding.index is not None:
+        result = round_input.results[finding.index]
+        if blocking and scope.taints(result.title):
+            return False
+        if not scope.bad_people:
+            return True
+        person, _, _ = Roster(round_input.cadres).resolve(result.person)
+        return person not in scope.bad_people
+    if finding.collection == "titles" and finding.index is not None:
+        return not (blocking and scope.taints(round_input.titles[finding.index].name))
+    if finding.collection == "cadres":
+        if finding.index in scope.bad_people:
+            return False
+        return finding.severity != Severity.ERROR or not scope.tainted
+    return True
 
 
 def _error(
@@ -94,8 +213,9 @@ def _warning(
     return Finding(collection, index, field, message, hint=hint, severity=Severity.WARNING)
 
 
-def _check(round_input: RoundInput) -> Iterator[Finding]:
-    steps = round_procedure(round_input)
+def _check(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
+    procedure_known = not scope.unparsed.info_fields & _PROCEDURE_FIELDS
+    steps = round_procedure(round_input) if procedure_known else ()
     if steps is None:
         names = [*builtin_procedures(), CUSTOM_PROCEDURE]
         yield _error(
@@ -107,21 +227,26 @@ def _check(round_input: RoundInput) -> Iterator[Finding]:
             found=f"“{procedure_name(round_input)}”",
         )
         steps = ()
-    else:
-        yield from _check_procedure(round_input)
+    elif procedure_known:
+        yield from _check_procedure(round_input, scope)
+    if not scope.steps_known:
+        steps = ()
     yield from _check_cadres(round_input)
     yield from _check_titles(round_input)
+    yield from _check_dates(round_input, scope)
     by_number = {s.number: s for s in steps}
-    yield from _check_conferences(round_input, by_number)
-    yield from _check_results(round_input, by_number)
-    yield from _check_citations(round_input)
+    yield from _check_conferences(round_input, by_number, scope)
+    yield from _check_results(round_input, by_number, scope)
+    yield from _check_unentered_steps(round_input, by_number)
+    if not scope.unparsed.info_fields & {"legal_bases", "submission_date"}:
+        yield from _check_citations(round_input)
 
 
-def _check_procedure(round_input: RoundInput) -> Iterator[Finding]:
+def _check_procedure(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
     if fold_key(procedure_name(round_input)) != fold_key(CUSTOM_PROCEDURE):
         return
     steps = round_input.procedure_steps
-    if not steps:
+    if not steps and not scope.unparsed.rows.get("procedure_steps"):
         yield _error(
             "info",
             None,
@@ -202,9 +327,13 @@ def _check_titles(round_input: RoundInput) -> Iterator[Finding]:
             yield _error("titles", index, "quota", "quota must be at least 1", found="0")
 
 
-def _check_conferences(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
+def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> Iterator[Finding]:
     seen: set[int] = set()
     for index, conference in enumerate(round_input.conferences):
+        invariants = list(_conference_invariants(index, conference))
+        if invariants:  # its counts are impossible: decisions on them would only follow
+            scope.tainted.add(ALL_TITLES)
+        yield from invariants
         step = steps.get(conference.step)
         if steps and step is None:
             yield _error(
@@ -226,7 +355,6 @@ def _check_conferences(round_input: RoundInput, steps: dict) -> Iterator[Finding
                     counted[0],
                     f"step {conference.step} is a preparation step: its counts stay empty",
                 )
-        yield from _conference_invariants(index, conference)
         if (
             step is not None
             and step.min_attendance is not None
@@ -312,7 +440,7 @@ def _conference_invariants(index: int, c: Conference) -> Iterator[Finding]:
             )
 
 
-def _check_results(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
+def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Iterator[Finding]:
     roster = Roster(round_input.cadres)
     titles = {fold_key(t.name) for t in round_input.titles}
     conferences = {c.step: c for c in round_input.conferences}
@@ -337,19 +465,26 @@ def _check_results(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
                 f"step {result.step} is a preparation step: no votes",
             )
             continue
-        if fold_key(result.title) not in titles:
-            known = ", ".join(f"“{t.name}”" for t in round_input.titles)
+        if fold_key(result.title) not in titles and not scope.unchecked_title(result.title):
+            known = ", ".join(quoted(t.name) for t in round_input.titles)
             yield _error(
                 "results",
                 index,
                 "title",
                 "unknown title",
                 expected=f"one of {known}",
-                found=f"“{result.title}”",
+                found=quoted(result.title),
             )
+        if scope.people and fold_key(result.person) in scope.people:
+            scope.tainted.add(fold_key(result.title))  # they may be two people: not checkable
+            continue
         person, problem, hint = roster.resolve(result.person)
         if person is None:
-            yield _error("results", index, "person", problem, found=f"“{result.person}”", hint=hint)
+            scope.tainted.add(fold_key(result.title))
+            if not scope.unchecked_person(result.person):
+                yield _error(
+                    "results", index, "person", problem, found=quoted(result.person), hint=hint
+                )
             continue
         key = (result.step, fold_key(result.title), person)
         if key in seen:
@@ -377,6 +512,8 @@ def _check_results(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
         sums[(result.step, fold_key(result.title))].append(result.votes_for)
         conference = conferences.get(result.step)
         if conference is None:
+            if scope.unchecked_conference(result.step):
+                continue
             yield _error(
                 "results",
                 index,
@@ -450,6 +587,92 @@ def _check_results(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
                 expected=f"at most {step.max_per_ballot} × {conference.ballots_valid} = {limit}",
                 found=str(sum(votes)),
             )
+
+
+def _latest(day: PartialDate) -> date:
+    """The last day a partial date can stand for (31 December, or the month's last day)."""
+    month = day.month or 12
+    return date(day.year, month, day.day or calendar.monthrange(day.year, month)[1])
+
+
+def _check_dates(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
+    """Impossible dates: a birth after the reference date, Party membership before birth, and
+    dates of the round (submission, conferences, plan) far from the reference date."""
+    if "reference_date" in scope.unparsed.info_fields:
+        return
+    reference = round_input.info.reference_date
+    for index, cadre in enumerate(round_input.cadres):
+        if cadre.birth_date.earliest() > _latest(reference):
+            scope.bad_people.add(index)
+            yield _error(
+                "cadres",
+                index,
+                "birth_date",
+                "born after the reference date",
+                expected=f"a birth date before {reference} (Ngày tính tuổi)",
+                found=str(cadre.birth_date),
+            )
+            continue
+        joined = cadre.party_join_date
+        if joined is not None and _latest(joined) < cadre.birth_date.earliest():
+            yield _error(
+                "cadres",
+                index,
+                "party_join_date",
+                "joined the Party before being born",
+                expected=f"a date after the birth date {cadre.birth_date}",
+                found=str(joined),
+            )
+    low = _shift(reference.earliest(), -_DATE_WINDOW_YEARS)
+    high = _shift(_latest(reference), _DATE_WINDOW_YEARS)
+    dated: list[tuple[str, int | None, str, Any]] = [
+        ("info", None, "submission_date", round_input.info.submission_date)
+    ]
+    dated += [("conferences", i, "date", c.date) for i, c in enumerate(round_input.conferences)]
+    if round_input.plan is not None:
+        dated += [("plan", None, "date", round_input.plan.date)]
+        dated += [("plan", None, "deadline", round_input.plan.deadline)]
+    for collection, row, field_name, value in dated:
+        if value is None:
+            continue
+        first, last = (
+            (value.earliest(), _latest(value)) if isinstance(value, PartialDate) else (value, value)
+        )
+        if last < low or first > high:
+            scope.tainted.add(ALL_TITLES)
+            yield _error(
+                collection,
+                row,
+                field_name,
+                "impossible date for this round",
+                expected=f"a date within {_DATE_WINDOW_YEARS} years of the reference date "
+                f"{reference} (Ngày tính tuổi)",
+                found=str(value) if isinstance(value, PartialDate) else f"{value:%d/%m/%Y}",
+            )
+
+
+def _shift(day: date, years: int) -> date:
+    return day.replace(year=day.year + years, day=min(day.day, 28))
+
+
+def _check_unentered_steps(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
+    """Warn about a nomination step whose conference has its counts but no row in "Kết quả":
+    the round stays in progress (never a dossier proposing nobody) until its votes are entered."""
+    voted = {r.step for r in round_input.results}
+    for index, conference in enumerate(round_input.conferences):
+        step = steps.get(conference.step)
+        if step is None or step.kind != StepKind.NOMINATION or conference.step in voted:
+            continue
+        if conference.present is None and conference.ballots_valid is None:
+            continue
+        yield _warning(
+            "conferences",
+            index,
+            "step",
+            f"step {conference.step} has its counts here but no rows in “Kết quả”",
+            hint=f"enter the votes of step {conference.step}; the round stays in progress "
+            "until then",
+        )
 
 
 _BASE_WORDS = {

@@ -103,7 +103,7 @@ def test_bad_cells_are_all_reported_with_row_and_column(tmp_path: Path) -> None:
     workbook.save(target)
     errors = [str(p) for p in load_round(target).report.errors]
     assert any(
-        "sheet “Cán bộ”, row 2, column C (Ngày sinh): error: invalid value; expected a real date (dd/mm/yyyy, mm/yyyy or yyyy), found “31/02/1980”"
+        "sheet “Cán bộ”, row 2, column C (Ngày sinh): error: not a date; expected a real date (dd/mm/yyyy, mm/yyyy or yyyy), found “31/02/1980”"
         in e
         for e in errors
     ), errors
