@@ -3,9 +3,14 @@
 The dossier (seed ke-hoach-quy-hoach-vpubnd-son-la.txt part C.1): the submission, the vote-count
 minutes of each voting conference, the summary table of the round kind; then the trích ngang list,
 the structure statistics, the round's plan (when the workbook carries one) and a specimen of each
-ballot used. Everything is rendered in
-memory first and written into a staging folder that replaces the destination in one rename; on
-any validation error nothing is written.
+ballot used. Everything is rendered in memory first; on any validation error nothing is written.
+
+Writing (docgen.output.replace_directory): the folder is docgen's output as a whole. A rerun
+replaces it only when every entry in it is a file docgen wrote and still unchanged, by the
+folder's manifest (.docgen-manifest.json); a dossier written before manifests existed is
+recognised once by its decisions.json. Anything else in the folder (a signed scan, a subfolder, an
+edited paper) makes the run stop with an EnvironmentProblem naming it, and nothing is touched.
+The new folder is written beside the old one, fsynced, and swapped in atomically.
 """
 
 from __future__ import annotations
@@ -22,17 +27,30 @@ from docgen.compose.submission import submission_context
 from docgen.compose.summary import summary_next_term_context, summary_review_context
 from docgen.compose.tables import structure_context, trich_ngang_context
 from docgen.decide import Outcome, RoundDecision
-from docgen.errors import EnvironmentProblem, InputError, Location, Problem, Report, Severity
+from docgen.errors import InputError, Location, Problem, Report, Severity
 from docgen.models import IssuerKind, RoundInput, RoundKind, StepKind
-from docgen.output import staged_directory
+from docgen.output import check_replaceable, replace_directory
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
 from docgen.vietnamese import short_date
 
-__all__ = ["plan_documents", "decisions_record", "build_dossier", "DossierResult", "JOINED_PDF"]
+__all__ = [
+    "plan_documents",
+    "decisions_record",
+    "build_dossier",
+    "legacy_dossier_files",
+    "DossierResult",
+    "JOINED_PDF",
+    "DECISIONS",
+]
 
 JOINED_PDF = "ho-so.pdf"
 """The whole dossier as one PDF, a bookmark per document (--single-pdf)."""
+
+DECISIONS = "decisions.json"
+"""The audit record of the round's decisions, written with every dossier."""
+
+_LEGACY_RECORD_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass
@@ -249,17 +267,26 @@ def build_dossier(
     engine: str = "weasyprint",
     single_pdf: bool = False,
 ) -> DossierResult:
-    """Validate ``path`` and write its dossier into ``out_dir`` (replaced whole, atomically).
+    """Validate ``path`` and write its dossier into ``out_dir``, replacing it whole, atomically.
 
     ``formats`` are docx and/or pdf; ``engine`` makes the PDFs (weasyprint, or libreoffice
     converting the DOCX); ``single_pdf`` adds ho-so.pdf with every paper and a bookmark each.
+    ``out_dir`` may be new, empty, or a dossier docgen wrote (unchanged, by its manifest; or by
+    its decisions.json when an earlier docgen wrote it); it then holds exactly the papers,
+    decisions.json and the manifest .docgen-manifest.json. See docgen.output.replace_directory.
+
+    Returns:
+        The folder, the names written (papers in order, decisions.json last; not the manifest),
+        and the validation report (warnings).
 
     Raises:
         InputError: with the full report when the input has errors or the round is incomplete;
             nothing is written.
         TemplateError: when a template is missing or fails to render; nothing is written.
-        EnvironmentProblem: when ``out_dir`` exists, is not a docgen dossier and is not empty, or
-            the PDF engine is missing.
+        EnvironmentProblem: when ``out_dir`` is a file, the current folder (or holds it), or holds
+            anything docgen did not write or that changed since (all named; checked before
+            rendering and again before the swap; nothing touched); when the disk is full or a
+            folder cannot be written (``out_dir`` as it was); when the PDF engine is missing.
     """
     validated = validate_path(path)
     decision = validated.decision
@@ -269,10 +296,7 @@ def build_dossier(
         raise InputError(_incomplete_report(validated, decision))
     documents = plan_documents(validated.model, decision)
     out_dir = Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "decisions.json").exists():
-        raise EnvironmentProblem(
-            f"{out_dir} is not empty and holds no docgen dossier; choose an empty or new folder"
-        )
+    check_replaceable(out_dir, legacy=legacy_dossier_files)  # before the work of rendering
     for problem in _ballot_fit(documents, validated.model.info.issuer_kind, validated, templates):
         validated.report.add(problem)
     rendered = render_papers(
@@ -284,12 +308,25 @@ def build_dossier(
         JOINED_PDF if single_pdf else None,
     )
     record = decisions_record(validated, decision, documents)
-    with staged_directory(out_dir) as stage:
-        for name, data in rendered:
-            (stage / name).write_bytes(data)
-        (stage / "decisions.json").write_text(
-            json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    return DossierResult(
-        out_dir, [name for name, _ in rendered] + ["decisions.json"], validated.report
-    )
+    record_bytes = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files = [*rendered, (DECISIONS, record_bytes)]
+    replace_directory(out_dir, files, legacy=legacy_dossier_files)
+    return DossierResult(out_dir, [name for name, _ in files], validated.report)
+
+
+def legacy_dossier_files(folder: Path) -> set[str]:
+    """The files a docgen without manifests wrote in the dossier folder ``folder``, by its
+    decisions.json: that file, every document its "documents" list names, their .pdf twins and
+    ho-so.pdf. Empty when decisions.json is missing, too large or not such a record (then every
+    file there counts as the user's).
+    """
+    path = folder / DECISIONS
+    try:
+        if path.stat().st_size > _LEGACY_RECORD_LIMIT:
+            return set()
+        record = json.loads(path.read_text(encoding="utf-8"))
+        listed = {str(document["file"]) for document in record["documents"]}
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return set()
+    twins = {str(Path(name).with_suffix(".pdf")) for name in listed if name.endswith(".docx")}
+    return {DECISIONS, JOINED_PDF, *listed, *twins}

@@ -1,7 +1,10 @@
 """Assemble the papers of a round in progress: ballots of a step, the plan, the round's status.
 
-Each writer validates first (errors: nothing written), renders every file in memory, then writes
-them; a file appears whole or not at all.
+Each writer validates first (errors: nothing written), renders every file in memory, then adds
+them to the output folder with docgen.output.write_files: several commands share one round folder
+(the plan, the ballots of each step), so only the files being written are replaced, and only when
+they are docgen's own and unchanged (by the folder's manifest, .docgen-manifest.json); every other
+file in the folder is left alone. The set appears all together or not at all.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from docgen.compose.plan import plan_context, round_plan_gaps, round_plan_outlin
 from docgen.decide import Outcome, RoundDecision
 from docgen.errors import InputError, Location, Problem, Report
 from docgen.models import RoundInput, StepKind
-from docgen.output import atomic_write_bytes
+from docgen.output import write_files
 from docgen.plan_model import PlanOutline
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
@@ -48,9 +51,16 @@ def write_ballots(
 ) -> list[Path]:
     """Write the ballots of step ``step_number`` into ``out_dir``; return the files written.
 
+    One file per ballot and format, named ``phieu-buoc-<step>-<title slug>`` (unique within the
+    step, see docgen.compose.ballots.step_ballots); added to ``out_dir`` by
+    docgen.output.write_files, so other files there are kept.
+
     Raises:
         InputError: when the round has errors, the step is not a voting step of its procedure,
             or a ballot would run past one page (format.md, "Ballots": reported, never split).
+        EnvironmentProblem: when ``out_dir`` is a file, a file of the same name is there and is
+            not docgen's unchanged file (each named), or the folder cannot be written (the disk
+            is full …); nothing is written.
     """
     validated, model, decision = validated_round(path)
     step = decision.step(step_number)
@@ -82,9 +92,7 @@ def write_ballots(
         for ballot in ballots
     ]
     rendered = render_papers(papers, model.info.issuer_kind, formats, engine, templates)
-    for name, data in rendered:
-        atomic_write_bytes(out_dir / name, data)
-    return [out_dir / name for name, _ in rendered]
+    return write_files(out_dir, rendered)
 
 
 def round_status(path: Path) -> list[str]:
@@ -200,14 +208,16 @@ def write_plan(
     report: Report | None = None,
 ) -> list[Path]:
     """Write the plan of ``path`` (see ``plan_outline_for``) into ``out_dir`` as ke-hoach.docx
-    and/or ke-hoach.pdf; return the files written. ``report`` receives the warnings.
+    and/or ke-hoach.pdf; return the files written. ``report`` receives the warnings. The files
+    are added by docgen.output.write_files, so other files in ``out_dir`` are kept.
 
     Raises:
         InputError: when the input has errors; nothing is written.
+        EnvironmentProblem: when ``out_dir`` is a file, a ke-hoach file there is not docgen's
+            unchanged file, or the folder cannot be written (the disk is full …); nothing is
+            written.
     """
     outline = plan_outline_for(path, report)
     paper = Paper("ke-hoach.docx", "plan", "Kế hoạch", plan_context(outline))
     rendered = render_papers([paper], outline.issuer.issuer_kind, formats, engine, templates)
-    for name, data in rendered:
-        atomic_write_bytes(out_dir / name, data)
-    return [out_dir / name for name, _ in rendered]
+    return write_files(out_dir, rendered)

@@ -17,6 +17,7 @@ from lxml import etree
 from docgen.checks import check_templates
 from docgen.dossier import build_dossier
 from docgen.errors import InputError
+from docgen.output import write_files
 
 from .conftest import PARTY_EXAMPLE, STATE_EXAMPLE
 
@@ -137,7 +138,7 @@ def test_an_incomplete_round_writes_nothing(state_data: dict, write_round, tmp_p
 def test_a_rerun_replaces_the_previous_dossier_whole(tmp_path: Path) -> None:
     out = tmp_path / "d"
     build_dossier(STATE_EXAMPLE, out)
-    (out / "stale.docx").write_bytes(b"old")
+    write_files(out, [("stale.docx", b"old")])  # docgen's own file (in the manifest), now stale
     build_dossier(STATE_EXAMPLE, out)
     assert not (out / "stale.docx").exists()
     assert (out / "decisions.json").exists()

@@ -18,7 +18,12 @@ from docgen.models import BallotForm, Cadre, ProcedureStep, RoundInput, StepKind
 from docgen.rules.eligibility import cadre_object, check_eligibility
 from docgen.vietnamese import ascii_slug, fold_key, name_sort_key, short_date
 
-__all__ = ["Ballot", "ballot_candidates", "step_ballots"]
+__all__ = ["Ballot", "ballot_candidates", "ballot_file_names", "step_ballots", "SLUG_LIMIT"]
+
+SLUG_LIMIT = 60
+"""The longest title slug in a ballot's file name (ASCII characters). With ``phieu-buoc-<step>-``,
+a ``-<n>`` suffix, the dossier's ``NN-`` prefix and ``.docx``/``.pdf`` a name stays near 100
+bytes, far below the 255 bytes file systems allow and short enough for Windows paths."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,34 @@ def ballot_candidates(
     return _sorted(sources)
 
 
+def _title_slug(title: str, index: int) -> str:
+    """``title`` as an ASCII slug of at most SLUG_LIMIT characters, cut at a word boundary where
+    one is near; ``chuc-danh-<index>`` when the title has no Latin letter or digit."""
+    slug = ascii_slug(title)
+    if len(slug) > SLUG_LIMIT:
+        cut = slug[: SLUG_LIMIT + 1]
+        boundary = cut.rfind("-")
+        slug = cut[:boundary] if boundary >= SLUG_LIMIT // 2 else slug[:SLUG_LIMIT]
+        slug = slug.strip("-")
+    return slug or f"chuc-danh-{index}"
+
+
+def ballot_file_names(prefix: str, titles: list[str]) -> list[str]:
+    """One DOCX file name per title, ``<prefix>-<slug>.docx``, unique by construction: a slug
+    already taken (two titles that fold to the same letters, or cut to the same length) gets
+    ``-2``, ``-3`` … in title order. Slugs are bounded (SLUG_LIMIT), so names are too."""
+    taken: set[str] = set()
+    names = []
+    for index, title in enumerate(titles, start=1):
+        stem = f"{prefix}-{_title_slug(title, index)}"
+        name, number = stem, 2
+        while name in taken:
+            name, number = f"{stem}-{number}", number + 1
+        taken.add(name)
+        names.append(f"{name}.docx")
+    return names
+
+
 def _discovery(decision: RoundDecision, step: ProcedureStep) -> bool:
     nominations = [s for s in decision.procedure if s.kind == StepKind.NOMINATION]
     return bool(nominations) and nominations[0] is step
@@ -98,7 +131,8 @@ def step_ballots(
 ) -> list[Ballot]:
     """The ballots of ``step``: one per title, or one covering all titles when the procedure
     says so (``combined_ballot``). ``copies`` defaults to those present, else those convened,
-    else 1."""
+    else 1. File names: ``phieu-buoc-<step>.docx`` for a combined ballot, else
+    ``ballot_file_names`` (``phieu-buoc-<step>-<title slug>.docx``, unique, bounded)."""
     info = round_input.info
     conference = decision.conferences.get(step.number)
     if copies is None:
@@ -161,6 +195,7 @@ def step_ballots(
         "copies": list(range(copies)),
     }
     prefix = f"phieu-buoc-{step.number}"
+    file_names = ballot_file_names(prefix, [section["title"] for section in sections])
     if step.combined_ballot:
         context = {
             **base,
@@ -169,12 +204,11 @@ def step_ballots(
         }
         return [Ballot(f"{prefix}.docx", tuple(s["title"] for s in sections), context, copies)]
     ballots = []
-    for section in sections:
+    for section, file_name in zip(sections, file_names, strict=True):
         context = {
             **base,
             "subject": f"Chức danh {section['title']} nhiệm kỳ {info.term}",
             "sections": [{**section, "heading": ""}],
         }
-        file_name = f"{prefix}-{ascii_slug(section['title'])}.docx"
         ballots.append(Ballot(file_name, (section["title"],), context, copies))
     return ballots
