@@ -3,10 +3,15 @@
 Sheets and headers are matched ignoring case, surrounding spaces and Unicode form. Every problem
 is collected with its file, sheet, row and column; nothing is raised. The file itself is read by
 ``docgen.xlsx``; the rows become the model through ``docgen.load.build_model``.
+
+A cell read as empty for a reason the clerk cannot see (a formula never calculated, a merged
+range's other cells) or holding an Excel error is reported as such, and the "required value is
+missing" or "invalid value" that would follow at the same cell is not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,24 +30,39 @@ from docgen.errors import Location, Problem, Report, Severity
 from docgen.load import LoadedRound, SourceMap, build_model, file_sha256, shown
 from docgen.values import is_blank
 from docgen.vietnamese import fold_key, normalize_text
-from docgen.xlsx import read_workbook
+from docgen.xlsx import (
+    MAX_CELLS,
+    MAX_ROWS,
+    CellRange,
+    SheetRows,
+    cell_ref,
+    column_letter,
+    read_workbook,
+)
 
 __all__ = ["load_workbook_round"]
 
 
 def load_workbook_round(path: Path) -> LoadedRound:
-    """Load the round workbook described in inputs.md."""
+    """Load the round workbook described in docs/workbook.md.
+
+    Returns the model (None when the file or a sheet of the contract cannot be read, or a row
+    does not validate), where each value came from, and every problem found.
+    """
     source = SourceMap(str(path))
     report = Report()
-    workbook = read_workbook(path)
-    report.extend(workbook.problems)
+    contract = (*SHEETS, PLAN_SHEET)
+    order_of = {fold_key(sheet.name): sheet.order for sheet in contract}
+    workbook = read_workbook(path, wanted=lambda name: fold_key(name) in order_of)
+    report.extend(_in_contract_order(problem, order_of) for problem in workbook.problems)
     if not workbook.sheets:
         return LoadedRound(path, "", None, source, report)
-    rows_of = {sheet.name: sheet.rows for sheet in workbook.sheets}
-    found = {fold_key(name): name for name in workbook.names}
+    by_key: dict[str, list[SheetRows]] = {}
+    for sheet_rows in workbook.sheets:
+        by_key.setdefault(fold_key(sheet_rows.name), []).append(sheet_rows)
     data: dict[str, Any] = {}
-    known = {fold_key(sheet.name) for sheet in (*SHEETS, PLAN_SHEET)} | {fold_key(LISTS_SHEET)}
-    ignored = [name for key, name in found.items() if key not in known]
+    known = set(order_of) | {fold_key(LISTS_SHEET)}
+    ignored = [group[0].name for key, group in by_key.items() if key not in known]
     if ignored:
         report.add(
             Problem(
@@ -51,9 +71,11 @@ def load_workbook_round(path: Path) -> LoadedRound:
                 severity=Severity.WARNING,
             )
         )
-    for sheet in (*SHEETS, PLAN_SHEET):
-        actual = found.get(fold_key(sheet.name))
-        if actual is None:
+    notes = _CellNotes(str(path), report)
+    unreadable = False
+    for sheet in contract:
+        group = by_key.get(fold_key(sheet.name), [])
+        if not group:
             if sheet.required:
                 report.add(
                     Problem(
@@ -64,17 +86,144 @@ def load_workbook_round(path: Path) -> LoadedRound:
                     )
                 )
             continue
-        rows = rows_of[actual]
+        if len(group) > 1:
+            names = [f"“{g.name}”" for g in group]
+            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            report.add(
+                Problem(
+                    Location(str(path), sheet.order, group[0].name),
+                    f"sheets {listed} {'both' if len(group) == 2 else 'all'} match the sheet "
+                    f"“{sheet.name}”: keep only one of them",
+                )
+            )
+        sheet_rows = group[0]
+        if not sheet_rows.readable:
+            unreadable = True
+            continue
+        notes.start(sheet, sheet_rows)
         if sheet in KEY_VALUE_SHEETS:
-            data[sheet.collection] = _read_key_values(path, sheet, actual, rows, source, report)
+            data[sheet.collection] = _read_key_values(
+                path, sheet, sheet_rows, source, report, notes
+            )
         else:
-            data[sheet.collection] = _read_table(path, sheet, actual, rows, source, report)
+            data[sheet.collection] = _read_table(path, sheet, sheet_rows, source, report, notes)
+    checked = len(report.problems)
     model = build_model(data, source, report)
+    report.problems[checked:] = [p for p in report.problems[checked:] if not notes.explains(p)]
+    if unreadable:
+        model = None
     return LoadedRound(path, file_sha256(path), model, source, report)
 
 
+def _in_contract_order(problem: Problem, order_of: dict[str, int]) -> Problem:
+    """A problem of the reader, at its sheet's place in the contract's order."""
+    order = order_of.get(fold_key(problem.location.sheet)) if problem.location.sheet else None
+    if order is None:
+        return problem
+    return dataclasses.replace(
+        problem, location=dataclasses.replace(problem.location, sheet_order=order)
+    )
+
+
+class _CellNotes:
+    """Reports the cells read that hold no value for a reason the clerk cannot see, or an Excel
+    error, once each; remembers them so that the model's problems at the same cells are dropped.
+
+    Cells are 1-based (row, column); ``label`` is the column as locations print it ("B (Ngày
+    sinh)").
+    """
+
+    def __init__(self, file: str, report: Report):
+        self.file = file
+        self.report = report
+        self.explained: set[tuple[str, int, str]] = set()
+        self.sheet: Sheet | None = None
+        self.rows: SheetRows | None = None
+        self.covered: dict[tuple[int, int], CellRange] = {}
+        self.reported: set[CellRange] = set()
+
+    def start(self, sheet: Sheet, rows: SheetRows) -> None:
+        """Check the cells of ``rows`` (the sheet of the contract ``sheet``) from now on."""
+        self.sheet, self.rows, self.reported = sheet, rows, set()
+        self.covered = {}
+        height = len(rows.rows)
+        width = max((len(row) for row in rows.rows), default=0)
+        budget = MAX_CELLS  # overlapping ranges of a hostile file cannot make this quadratic
+        for merged in rows.merged:
+            last_row = min(merged.last_row, height)
+            last_column = min(merged.last_column, width)
+            budget -= max(0, last_row - merged.first_row + 1) * max(
+                0, last_column - merged.first_column + 1
+            )
+            if budget < 0:
+                break
+            for row in range(merged.first_row, last_row + 1):
+                for column in range(merged.first_column, last_column + 1):
+                    if (row, column) != (merged.first_row, merged.first_column):
+                        self.covered.setdefault((row, column), merged)
+
+    def is_covered(self, row: int, column: int) -> bool:
+        """Whether (row, column) is a cell of a merged range other than its first."""
+        return (row, column) in self.covered
+
+    def last_row(self) -> int:
+        """The last row to look at: the last holding data, or a formula without a value."""
+        assert self.rows is not None
+        formulas = [r for r, _ in self.rows.formulas_without_value if r <= MAX_ROWS]
+        return max(len(self.rows.rows), *formulas, 0)
+
+    def check(self, row: int, column: int, label: str, label_of: dict[int, str]) -> None:
+        """Report cell (row, column) if it is a formula without a value, an error, or a covered
+        cell of a merged range; ``label_of`` gives the label of other columns of the sheet."""
+        assert self.sheet is not None and self.rows is not None
+        ref = cell_ref(row, column)
+        merged = self.covered.get((row, column))
+        if (row, column) in self.rows.formulas_without_value:
+            message = f"cell {ref} holds a formula with no saved value: open the workbook in Excel and save it"
+        elif (row, column) in self.rows.error_cells:
+            error = self.rows.error_cells[(row, column)]
+            message = (
+                f"cell {ref} holds the Excel error {error}: correct the formula or type the value"
+            )
+        elif merged is not None:
+            self.explained.add((self.rows.name, row, label.split(" ")[0]))
+            if merged in self.reported:
+                return
+            self.reported.add(merged)
+            first = cell_ref(merged.first_row, merged.first_column)
+            message = (
+                f"cells {merged.ref} are merged: only {first} holds the value; unmerge them and "
+                "fill each cell"
+            )
+            row = merged.first_row
+            label = label_of.get(merged.first_column, _letter(first))
+        else:
+            return
+        self.explained.add((self.rows.name, row, label.split(" ")[0]))
+        where = Location(self.file, self.sheet.order, self.rows.name, row, label)
+        self.report.add(Problem(where, message))
+
+    def explains(self, problem: Problem) -> bool:
+        """Whether ``problem`` is an error at a cell already reported here."""
+        where = problem.location
+        return (
+            problem.severity == Severity.ERROR
+            and where.row is not None
+            and (where.sheet, where.row, where.column.split(" ")[0]) in self.explained
+        )
+
+
+def _letter(ref: str) -> str:
+    return ref.rstrip("0123456789")
+
+
 def _read_key_values(
-    path: Path, sheet: Sheet, actual: str, rows: list[tuple], source: SourceMap, report: Report
+    path: Path,
+    sheet: Sheet,
+    sheet_rows: SheetRows,
+    source: SourceMap,
+    report: Report,
+    notes: _CellNotes,
 ) -> dict[str, Any]:
     """A Mục | Giá trị sheet ("Thông tin chung", "Kế hoạch"): one item per row; list items
     take one value per line and may repeat."""
@@ -82,21 +231,28 @@ def _read_key_values(
     values: dict[str, Any] = {}
     ignored: list[str] = []
     prefix = sheet.collection
+    actual = sheet_rows.name
+    rows = sheet_rows.rows
     source.rows[(prefix, None)] = Location(str(path), sheet.order, actual)
-    for number, row in enumerate(rows, start=1):
-        cells = list(row) + [None, None]
+    for number in range(1, notes.last_row() + 1):
+        cells = list(rows[number - 1] if number <= len(rows) else ()) + [None, None]
         label, value = cells[0], cells[1]
         if is_blank(label):
+            if not is_blank(value) or (number, 1) in sheet_rows.formulas_without_value:
+                notes.check(number, 1, "A", {})
             continue
         key = fold_key(str(label))
         if key in {"mục"}:
             continue
         column = by_label.get(key)
+        labels = {1: "A", 2: f"B ({column.header})" if column else "B"}
         if column is None:
             combined = _combined_row(key, value, by_label)
             if combined is None:
+                notes.check(number, 1, "A", labels)
                 ignored.append(f"“{normalize_text(str(label))}” (row {number})")
                 continue
+            notes.check(number, 2, "B", labels)
             parts, problem = combined
             where = Location(str(path), sheet.order, actual, number, "B")
             if problem:
@@ -119,6 +275,7 @@ def _read_key_values(
             continue
         location = Location(str(path), sheet.order, actual, number, f"B ({column.header})")
         source.rows[(f"{prefix}.{column.field}", None)] = location
+        notes.check(number, 2, labels[2], labels)
         if column.kind == "list":
             lines = [] if is_blank(value) else str(value).splitlines()
             values.setdefault(column.field, []).extend(
@@ -174,10 +331,15 @@ def _header_row(rows: list[tuple]) -> int | None:
 
 
 def _read_table(
-    path: Path, sheet: Sheet, actual: str, rows: list[tuple], source: SourceMap, report: Report
+    path: Path,
+    sheet: Sheet,
+    sheet_rows: SheetRows,
+    source: SourceMap,
+    report: Report,
+    notes: _CellNotes,
 ) -> list[dict[str, Any]]:
-    from openpyxl.utils import get_column_letter
-
+    actual = sheet_rows.name
+    rows = sheet_rows.rows
     where = Location(str(path), sheet.order, actual)
     header_index = _header_row(rows)
     if header_index is None:
@@ -192,7 +354,7 @@ def _read_table(
         if is_blank(cell):
             continue
         key = fold_key(str(cell))
-        letter = get_column_letter(position + 1)
+        letter = column_letter(position + 1)
         if key in by_header:
             column = by_header[key]
             mapping[position] = column
@@ -225,12 +387,27 @@ def _read_table(
             Problem(
                 Location(str(path), sheet.order, actual, header_row),
                 "columns ignored: "
-                + ", ".join(f"{get_column_letter(p + 1)} “{t}”" for p, t in unknown),
+                + ", ".join(f"{column_letter(p + 1)} “{t}”" for p, t in unknown),
                 severity=Severity.WARNING,
             )
         )
+    label_of = {
+        position + 1: f"{column_letter(position + 1)} ({_header_of(target)})"
+        for position, target in mapping.items()
+    }
+    below = rows[header_index + 1 :]
+    for position in range(len(rows[header_index])):
+        if notes.is_covered(header_row, position + 1) and all(
+            is_blank(row[position]) for row in below if position < len(row)
+        ):
+            continue  # a header merged over a column holding nothing hides nothing
+        letter = column_letter(position + 1)
+        notes.check(header_row, position + 1, label_of.get(position + 1, letter), label_of)
     records: list[dict[str, Any]] = []
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_row + 1):
+    for offset in range(header_row + 1, notes.last_row() + 1):
+        row = rows[offset - 1] if offset <= len(rows) else ()
+        for position in mapping:
+            notes.check(offset, position + 1, label_of[position + 1], label_of)
         if all(is_blank(cell) for cell in row):
             continue
         record: dict[str, Any] = {}
@@ -247,6 +424,10 @@ def _read_table(
         )
         records.append(record)
     return records
+
+
+def _header_of(target: Column | int) -> str:
+    return f"Xếp loại {target}" if isinstance(target, int) else target.header
 
 
 def _headers(columns: Iterable[Column]) -> str:
