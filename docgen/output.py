@@ -351,6 +351,8 @@ def _survey(folder: Path, new: dict[str, bytes], legacy: Legacy | None) -> _Surv
                 reason = (
                     "changed since docgen wrote it" if name in accepted else "not written by docgen"
                 )
+                if name.startswith("~$"):
+                    reason = "Word's lock file: a paper here is open in Word; close it first"
                 foreign.append((name, reason))
             else:
                 own[name] = verdict or None

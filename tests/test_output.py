@@ -130,6 +130,13 @@ def test_a_paper_the_user_edited_is_reported_as_changed_and_kept(dossier: Path) 
     assert _tree(dossier) == before
 
 
+def test_a_word_lock_file_says_a_paper_is_open_in_word(dossier: Path) -> None:
+    (dossier / "~$-to-trinh.docx").write_bytes(b"lock")
+    with pytest.raises(EnvironmentProblem, match="open in Word; close it first"):
+        check_replaceable(dossier)
+    assert (dossier / "~$-to-trinh.docx").exists()
+
+
 def test_a_damaged_manifest_is_named_and_nothing_is_touched(dossier: Path) -> None:
     (dossier / MANIFEST).write_text("{not json", encoding="utf-8")
     with pytest.raises(EnvironmentProblem, match="docgen's list of its files, damaged"):
