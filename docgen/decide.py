@@ -80,6 +80,8 @@ class Finding:
     found: str = ""
     hint: str = ""
     severity: Severity = Severity.ERROR
+    title: str = ""
+    """The title the finding is about, where the row does not say it (a person kept planned)."""
 
 
 class Roster:
@@ -527,6 +529,7 @@ def _kept_findings(
                     f"{cadre.full_name} stays planned for {title.name} but " + "; ".join(grounds),
                     hint="a ground for removal from planning: hold a removal vote",
                     severity=Severity.WARNING,
+                    title=title.name,
                 )
             )
     return findings

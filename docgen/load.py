@@ -39,7 +39,7 @@ from docgen.models import (
     Title,
 )
 from docgen.plan_model import PlanSettings
-from docgen.values import BadValue, quoted
+from docgen.values import BadValue, is_blank, quoted
 from docgen.vietnamese import fold_key, normalize_name, normalize_text
 
 __all__ = [
@@ -160,19 +160,21 @@ class Unparsed:
                 values.append(value)
         return values, unknown
 
-    def names(self, collection: str, *field_names: str) -> tuple[set[str], bool]:
-        """Folded texts of ``field_names`` in the rows of ``collection`` left out (names and codes
-        of people, names of titles), and whether some row left out has none of them."""
+    def names(self, collection: str, name: str, *aliases: str) -> tuple[set[str], bool]:
+        """Folded texts of ``name`` and ``aliases`` in the rows of ``collection`` left out (names
+        and codes of people, names of titles), and whether some row left out has no usable
+        ``name`` (so any reference could be to it)."""
         keys: set[str] = set()
         unknown = False
         for record in self.rows.get(collection, []):
-            found = False
-            for name in field_names:
-                value = record.get(name) if isinstance(record, dict) else None
-                if value is not None and not isinstance(value, dict | list):
-                    keys.add(fold_key(normalize_name(str(value))))
-                    found = True
-            unknown = unknown or not found
+            for position, field_name in enumerate((name, *aliases)):
+                value = record.get(field_name) if isinstance(record, dict) else None
+                if value is not None and not isinstance(value, dict | list | bool):
+                    text = fold_key(normalize_name(str(value)))
+                    if text:
+                        keys.add(text)
+                        continue
+                unknown = unknown or position == 0
         return keys, unknown
 
 
@@ -318,8 +320,8 @@ def read_data_file(path: Path) -> tuple[Any, list[Problem]]:
                 Problem(
                     where,
                     "the file is too large",
-                    expected=f"at most {MAX_DATA_BYTES // (1024 * 1024)} MB",
-                    found=f"{size / (1024 * 1024):,.1f} MB",
+                    expected=f"at most {_size(MAX_DATA_BYTES)}",
+                    found=_size(size),
                 )
             ]
         raw = path.read_bytes()
@@ -343,11 +345,18 @@ def read_data_file(path: Path) -> tuple[Any, list[Problem]]:
     return _read_yaml(text, where)
 
 
+def _size(count: int) -> str:
+    """A file size for a message: "20 MB", "1.5 MB", "12 KB"."""
+    if count < 1024 * 1024:
+        return f"{count / 1024:,.0f} KB"
+    return f"{count / (1024 * 1024):,.1f} MB".replace(".0 MB", " MB")
+
+
 def _too_deep(where: Location, line: int) -> Problem:
     return Problem(
         where,
         "the file is nested too deep",
-        expected=f"at most {MAX_DEPTH} levels of lists and mappings",
+        expected=f"at most {MAX_DEPTH} levels of lists inside lists or fields",
         found=f"more at line {line}",
     )
 
@@ -412,12 +421,27 @@ def _read_json(text: str, where: Location) -> tuple[Any, list[Problem]]:
             )
         ]
     except _DuplicateKey as exc:
-        return None, [Problem(where, f"{quoted(exc.key)} is given twice in one object")]
+        return None, [_given_twice(where, exc.key)]
     except (ValueError, RecursionError):
         return None, [Problem(where, "not valid JSON")]
 
 
 _YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TwiceInYaml(ConstructorError):
+    def __init__(self, key: str, mark: Any):
+        super().__init__(None, None, f"{key} is given twice", mark)
+        self.key = key
+
+
+def _given_twice(where: Location, key: str, line: int | None = None) -> Problem:
+    return Problem(
+        where,
+        "a field is given twice",
+        found=quoted(key) + (f" at line {line}" if line else ""),
+        hint="keep one of them",
+    )
 
 
 class _DataLoader(_YAML_LOADER):  # type: ignore[misc,valid-type]
@@ -430,12 +454,7 @@ class _DataLoader(_YAML_LOADER):  # type: ignore[misc,valid-type]
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
                 continue
             if key_node.value in seen:
-                raise ConstructorError(
-                    None,
-                    None,
-                    f"{quoted(key_node.value)} is given twice in one mapping",
-                    key_node.start_mark,
-                )
+                raise _TwiceInYaml(key_node.value, key_node.start_mark)
             seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
 
@@ -514,7 +533,28 @@ def _yaml_limits(text: str, where: Location) -> Problem | None:
     return None
 
 
+# PyYAML / libyaml problem texts → plain phrases (matched as substrings, first match wins).
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "a “: ” where no field can start (quote the text)"),
+    ("could not find expected ':'", "a line that is not “field: value”"),
+    ("cannot start any token", "a character that cannot start a value (a tab? indent with spaces)"),
+    ("undefined alias", "an alias (*name) without its anchor (&name)"),
+    ("unhashable key", "a list or group of fields used as a field name"),
+    ("duplicate anchor", "an anchor (&name) given twice"),
+    ("second occurrence", "an anchor (&name) given twice"),
+    ("expected <block end>", "the indentation does not match the lines above"),
+    ("did not find expected key", "the indentation does not match the lines above"),
+    ("expected ',' or ']'", "a list “[” that is not closed"),
+    ("expected ',' or '}'", "a group “{” that is not closed"),
+    ("expected '-' indicator", "a list item (“- ”) was expected here"),
+    ("end of stream", "the file ends inside a quoted text or a bracket"),
+)
+
+
 def _yaml_problem(where: Location, exc: yaml.YAMLError) -> Problem:
+    if isinstance(exc, _TwiceInYaml):
+        mark = exc.problem_mark
+        return _given_twice(where, exc.key, mark.line + 1 if mark is not None else None)
     if isinstance(exc, yaml.reader.ReaderError):
         return Problem(
             where,
@@ -526,6 +566,7 @@ def _yaml_problem(where: Location, exc: yaml.YAMLError) -> Problem:
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         problem = (exc.problem or "").replace('"<unicode string>", ', "")
+        problem = next((plain for text, plain in _YAML_PROBLEMS if text in problem), problem)
         return Problem(
             where,
             "not valid YAML",
@@ -602,15 +643,21 @@ def problem_from_error(location: Location, error: Any) -> Problem:
     kind = str(error.get("type", ""))
     value = error.get("input")
     cause = (error.get("ctx") or {}).get("error")
+    loc = list(error.get("loc") or ())
     if kind == "missing":
         return Problem(location, "required value is missing")
     if kind == "extra_forbidden":
         return Problem(
             location,
             "unknown field",
-            found=shown(value),
+            found=quoted(loc[-1]) if loc else "",
             hint="`docgen schema` lists the fields",
         )
+    if "[key]" in loc:
+        return Problem(location, "invalid value", expected="a year", found=shown(value))
+    if is_blank(value):
+        expected = cause.expected if isinstance(cause, BadValue) else _EXPECTED.get(kind, "")
+        return Problem(location, "required value is missing", expected=expected)
     if isinstance(cause, BadValue):
         return Problem(
             location, cause.message or "invalid value", expected=cause.expected, found=cause.found

@@ -191,6 +191,8 @@ def _trusted(finding: Finding, round_input: RoundInput, scope: _Scope) -> bool:
     if finding.collection == "cadres":
         if finding.index in scope.bad_people:
             return False
+        if finding.title:
+            return not scope.taints(finding.title)
         return finding.severity != Severity.ERROR or not scope.tainted
     return True
 
