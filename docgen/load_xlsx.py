@@ -176,6 +176,8 @@ class _CellNotes:
         """Report cell (row, column) if it is a formula without a value, an error, or a covered
         cell of a merged range; ``label_of`` gives the label of other columns of the sheet."""
         assert self.sheet is not None and self.rows is not None
+        if not (self.covered or self.rows.formulas_without_value or self.rows.error_cells):
+            return
         ref = cell_ref(row, column)
         merged = self.covered.get((row, column))
         if (row, column) in self.rows.formulas_without_value:
