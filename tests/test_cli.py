@@ -65,7 +65,8 @@ def test_dossier_writes_the_documents(tmp_path: Path) -> None:
         main, ["dossier", str(PARTY_EXAMPLE.with_suffix(".xlsx")), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert (out / ".docgen-manifest.json").is_file()
     assert names[:7] == [
         "01-to-trinh.docx",
         "02-bien-ban-kiem-phieu-buoc-3.docx",
@@ -131,7 +132,10 @@ def test_ballots_and_plan_write_pdf_when_asked(tmp_path: Path) -> None:
         main, ["plan", workbook, "--out", str(tmp_path / "plan"), "--format", "pdf"]
     )
     assert plan.exit_code == 0, plan.output
-    assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == ["ke-hoach.pdf"]
+    assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == [
+        ".docgen-manifest.json",
+        "ke-hoach.pdf",
+    ]
 
 
 def test_an_internal_error_exits_5_with_a_short_message_and_saves_the_traceback(
