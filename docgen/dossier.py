@@ -140,8 +140,9 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Pap
                 )
             )
     documents = [submission, *minutes, *tables, *extra]
+    width = max(2, len(str(len(documents))))  # 01- … or 001- …: the files sort in paper order
     return [
-        Paper(f"{index:02d}-{doc.file_name}", doc.template, doc.title, doc.context)
+        Paper(f"{index:0{width}d}-{doc.file_name}", doc.template, doc.title, doc.context)
         for index, doc in enumerate(documents, start=1)
     ]
 
