@@ -230,7 +230,10 @@ def _check(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
         )
         steps = ()
     elif procedure_known:
-        yield from _check_procedure(round_input, scope)
+        procedure_problems = list(_check_procedure(round_input, scope))
+        if procedure_problems:  # decisions on a broken procedure would only follow from it
+            scope.tainted.add(ALL_TITLES)
+        yield from procedure_problems
     if not scope.steps_known:
         steps = ()
     yield from _check_cadres(round_input)
@@ -239,7 +242,7 @@ def _check(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
     by_number = {s.number: s for s in steps}
     yield from _check_conferences(round_input, by_number, scope)
     yield from _check_results(round_input, by_number, scope)
-    yield from _check_unentered_steps(round_input, by_number)
+    yield from _check_unentered_steps(round_input, by_number, scope)
     if not scope.unparsed.info_fields & {"legal_bases", "submission_date"}:
         yield from _check_citations(round_input)
 
@@ -490,6 +493,7 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
             continue
         key = (result.step, fold_key(result.title), person)
         if key in seen:
+            scope.tainted.add(fold_key(result.title))
             yield _error(
                 "results",
                 index,
@@ -657,10 +661,20 @@ def _shift(day: date, years: int) -> date:
     return day.replace(year=day.year + years, day=min(day.day, 28))
 
 
-def _check_unentered_steps(round_input: RoundInput, steps: dict) -> Iterator[Finding]:
+def _check_unentered_steps(
+    round_input: RoundInput, steps: dict, scope: _Scope
+) -> Iterator[Finding]:
     """Warn about a nomination step whose conference has its counts but no row in "Kết quả":
     the round stays in progress (never a dossier proposing nobody) until its votes are entered."""
     voted = {r.step for r in round_input.results}
+    failed_steps, unknown = scope.unparsed.raw_values("results", "step")
+    if unknown:
+        return
+    for value in failed_steps:
+        try:
+            voted.add(parse_count(value))
+        except ValueError:
+            return
     for index, conference in enumerate(round_input.conferences):
         step = steps.get(conference.step)
         if step is None or step.kind != StepKind.NOMINATION or conference.step in voted:

@@ -689,3 +689,29 @@ def test_json_rounds_are_checked_the_same_way(state_data: dict, tmp_path: Path) 
     )
     assert _has(output, "sheet “conferences”, row 1, column present: error: more people present")
     assert "unknown cadre" not in output
+
+
+def test_an_impossible_threshold_adds_no_decisions_on_it(
+    party_data: dict, write_round: Write
+) -> None:
+    party_data["procedure_steps"][3]["threshold"] = 150  # nobody could pass step 4
+    validated = validate_path(write_round(party_data))
+    errors = [str(p) for p in validated.report.errors]
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        "sheet “procedure_steps”, row 4, column threshold: error: threshold out of range; "
+        "expected 0 to 100, found 150"
+    )
+
+
+def test_failed_vote_rows_are_not_a_step_without_rows(party_data: dict, write_round: Write) -> None:
+    for result in party_data["results"]:
+        if result["step"] == 4:
+            result["votes_for"] = "nhiều"
+    report = validate_path(write_round(party_data)).report
+    rendered = report.render()
+    assert (
+        "column votes_for: error: invalid value; expected a whole number, found “nhiều”" in rendered
+    )
+    assert "no rows in “Kết quả”" not in rendered
+    assert "did not pass step 4" not in rendered
