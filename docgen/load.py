@@ -143,15 +143,17 @@ class Unparsed:
     rows: dict[str, list[Any]] = field(default_factory=dict)
     info_fields: set[str] = field(default_factory=set)
     plan: bool = False
+    missing: set[str] = field(default_factory=set)
+    """Collections whose required sheet is missing: any reference to them is unchecked."""
 
     def __bool__(self) -> bool:
-        return bool(self.rows or self.info_fields or self.plan)
+        return bool(self.rows or self.info_fields or self.plan or self.missing)
 
     def raw_values(self, collection: str, field_name: str) -> tuple[list[Any], bool]:
         """The values of ``field_name`` in the rows of ``collection`` left out, and whether some
         such row has no usable value there (so any reference could be to it)."""
         values: list[Any] = []
-        unknown = False
+        unknown = collection in self.missing
         for record in self.rows.get(collection, []):
             value = record.get(field_name) if isinstance(record, dict) else None
             if value is None or isinstance(value, dict | list):
@@ -165,7 +167,7 @@ class Unparsed:
         and codes of people, names of titles), and whether some row left out has no usable
         ``name`` (so any reference could be to it)."""
         keys: set[str] = set()
-        unknown = False
+        unknown = collection in self.missing
         for record in self.rows.get(collection, []):
             for position, field_name in enumerate((name, *aliases)):
                 value = record.get(field_name) if isinstance(record, dict) else None
@@ -755,6 +757,9 @@ def build_model(data: dict[str, Any], source: SourceMap, report: Report) -> Roun
         return None
     collections: dict[str, list[Any]] = {}
     for collection, model_class in _ROW_MODELS.items():
+        sheet = SHEET_BY_COLLECTION.get(collection)
+        if collection not in data and not source.data_format and sheet and sheet.required:
+            unparsed.missing.add(collection)  # the loader reported the missing sheet
         items: list[Any] = []
         kept: list[int] = []
         for index, record in enumerate(data.get(collection) or []):

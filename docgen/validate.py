@@ -107,7 +107,7 @@ class _Scope:
                 scope.conference_steps.add(parse_count(value))
             except ValueError:
                 scope.any_conference = True
-        if scope.any_conference or scope.conference_steps:
+        if scope.any_conference or scope.conference_steps or unparsed.missing:
             scope.tainted.add(ALL_TITLES)
         if unparsed.info_fields & _PROCEDURE_FIELDS or (
             unparsed.rows.get("procedure_steps")

@@ -715,3 +715,13 @@ def test_failed_vote_rows_are_not_a_step_without_rows(party_data: dict, write_ro
     )
     assert "no rows in “Kết quả”" not in rendered
     assert "did not pass step 4" not in rendered
+
+
+@pytest.mark.parametrize("sheet", ["Cán bộ", "Chức danh", "Hội nghị"])
+def test_a_missing_sheet_is_one_problem_not_one_per_reference(tmp_path: Path, sheet: str) -> None:
+    def edit(workbook: Any) -> None:
+        del workbook[sheet]
+
+    output = _refused(_workbook(tmp_path, STATE_EXAMPLE, edit))
+    assert output.startswith("1 error"), output
+    assert _has(output, f"sheet “{sheet}”: error: sheet is missing")
