@@ -32,6 +32,7 @@ from docgen.models import IssuerKind, RoundInput, RoundKind, StepKind
 from docgen.output import check_replaceable, replace_directory
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
+from docgen.values import quoted
 from docgen.vietnamese import short_date
 
 __all__ = [
@@ -249,11 +250,21 @@ def decisions_record(
 
 def _incomplete_report(validated: Validated, decision: RoundDecision) -> Report:
     report = Report(list(validated.report.problems))
-    open_titles = ", ".join(t.title.name for t in decision.titles if not t.complete) or "all titles"
+    open_titles = (
+        ", ".join(quoted(t.title.name) for t in decision.titles if not t.complete) or "all titles"
+    )
+    results = validated.model.results if validated.model is not None else []
+    counted = {r.step for r in results if r.votes_for is not None}
+    uncounted = [
+        s.number
+        for s in decision.procedure
+        if s.kind != StepKind.PREPARATION and s.number not in counted
+    ]
+    step = f"step {uncounted[0]}" if uncounted else "the deciding step"
     report.add(
         Problem(
             Location(str(validated.loaded.path), 5, "Kết quả"),
-            f"the round is not complete: the deciding step has no results for {open_titles}",
+            f"the round is not complete: {step} has no results for {open_titles}",
             hint="a dossier needs every voting step counted; `docgen validate` shows the rest",
         )
     )

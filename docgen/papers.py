@@ -148,17 +148,18 @@ def load_plan_outline(path: Path) -> PlanOutline | None:
     """The outline of a ``kind: plan`` YAML/JSON file; None for any other input (a round).
 
     Raises:
-        InputError: when the file says ``kind: plan`` but does not fit the outline model.
+        InputError: when the file cannot be read within docgen.load's limits (size, nesting,
+            YAML aliases), or says ``kind: plan`` but does not fit the outline model.
     """
     if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
         return None
-    import json
-
-    import yaml
     from pydantic import ValidationError
 
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    from docgen.load import problem_from_error, read_data_file
+
+    data, problems = read_data_file(path)
+    if problems:
+        raise InputError(Report(problems))
     if not isinstance(data, dict) or data.get("kind") != "plan":
         return None
     try:
@@ -167,7 +168,7 @@ def load_plan_outline(path: Path) -> PlanOutline | None:
         report = Report()
         for error in exc.errors():
             where = ".".join(str(part) for part in error["loc"])
-            report.add(Problem(Location(str(path), 0, "plan", None, where), str(error["msg"])))
+            report.add(problem_from_error(Location(str(path), 0, "plan", None, where), error))
         raise InputError(report) from exc
 
 

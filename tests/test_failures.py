@@ -1,5 +1,7 @@
-"""A maintainer's template that cannot render is a template error (exit 3) naming it, never a
-traceback (issue 9): includes in a DOCX template, ranges the sandbox refuses, bad expressions."""
+"""Failures outside the workbook are named, never a traceback (issue 9): a maintainer's template
+that cannot render is a template error (exit 3) naming it (includes in a DOCX template, ranges
+the sandbox refuses, bad expressions); a plan outline that is too deep or has a wrong field is an
+input error (exit 1) in plain words."""
 
 from __future__ import annotations
 
@@ -80,3 +82,21 @@ def test_an_html_template_that_cannot_render_is_exit_3_naming_it(
     assert result.exit_code == 3, result.output
     assert expected in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_plan_outline_nested_5000_deep_is_one_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert f"{path}: error: the file is nested too deep" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_plan_outline_with_a_wrong_field_gets_a_plain_message(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("kind: plan\nhobby: cờ tướng\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "Extra inputs" not in result.output and "Field required" not in result.output
+    assert "hobby" in result.output
