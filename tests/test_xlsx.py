@@ -52,7 +52,7 @@ def _openpyxl_rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
 
 def _assert_same_cells(path: Path) -> int:
     """Compare docgen's reader with openpyxl on every cell of every sheet; return how many cells
-    hold a value. A cell beyond the rows either gives is empty (None)."""
+    hold a value. A cell beyond the rows either reader gives is empty (None)."""
     read = read_workbook(path)
     assert read.problems == []
     expected_names = load_workbook(path, read_only=True).sheetnames
