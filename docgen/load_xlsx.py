@@ -28,7 +28,7 @@ from docgen.contract import (
 )
 from docgen.errors import Location, Problem, Report, Severity
 from docgen.load import LoadedRound, SourceMap, build_model, file_sha256, shown
-from docgen.values import is_blank
+from docgen.values import is_blank, quoted
 from docgen.vietnamese import fold_key, normalize_text
 from docgen.xlsx import (
     MAX_CELLS,
@@ -67,7 +67,7 @@ def load_workbook_round(path: Path) -> LoadedRound:
         report.add(
             Problem(
                 Location(str(path)),
-                "sheets ignored: " + ", ".join(f"“{n}”" for n in ignored),
+                "sheets ignored: " + ", ".join(quoted(n) for n in ignored),
                 severity=Severity.WARNING,
             )
         )
@@ -82,7 +82,7 @@ def load_workbook_round(path: Path) -> LoadedRound:
                         Location(str(path), sheet.order, sheet.name),
                         "sheet is missing",
                         expected=f"a sheet named “{sheet.name}”",
-                        found="sheets " + ", ".join(f"“{n}”" for n in workbook.names),
+                        found="sheets " + ", ".join(quoted(n) for n in workbook.names),
                     )
                 )
             continue
@@ -252,7 +252,7 @@ def _read_key_values(
             combined = _combined_row(key, value, by_label)
             if combined is None:
                 notes.check(number, 1, "A", labels)
-                ignored.append(f"“{normalize_text(str(label))}” (row {number})")
+                ignored.append(f"{quoted(str(label))} (row {number})")
                 continue
             notes.check(number, 2, "B", labels)
             parts, problem = combined
@@ -389,7 +389,7 @@ def _read_table(
             Problem(
                 Location(str(path), sheet.order, actual, header_row),
                 "columns ignored: "
-                + ", ".join(f"{column_letter(p + 1)} “{t}”" for p, t in unknown),
+                + ", ".join(f"{column_letter(p + 1)} {quoted(t)}" for p, t in unknown),
                 severity=Severity.WARNING,
             )
         )

@@ -503,3 +503,16 @@ def test_a_formula_in_thong_tin_chung_names_its_item(tmp_path: Path) -> None:
         f"cell B{row} holds a formula with no saved value: open the workbook in Excel and save it",
     )
     assert _only_error(path) == problem
+
+
+def test_a_huge_header_sheet_name_or_label_is_cut_in_messages(tmp_path: Path) -> None:
+    book = load_workbook(STATE_XLSX)
+    book["Cán bộ"].cell(row=1, column=40).value = "H" * 20_000
+    book["Thông tin chung"].cell(row=30, column=1).value = "L" * 20_000
+    book.create_sheet("S" * 31)
+    path = tmp_path / "huge.xlsx"
+    book.save(path)
+    result = _validate(path)
+    assert result.exit_code == 0, result.output
+    assert "H" * 81 not in result.output and "L" * 81 not in result.output
+    assert "(20,000 characters)" in result.output
