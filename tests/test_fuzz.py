@@ -123,12 +123,8 @@ def _shapes() -> dict[str, dict[str, tuple[int, int]]]:
 _SHAPES = _shapes()
 
 
-@_FUZZ
-@given(case=cell_edits())
-def test_no_exception_escapes_validate_and_status_on_edited_workbooks(
-    tmp_path: Path, case: tuple[str, list[Any]]
-) -> None:
-    name, edits = case
+def _edited_workbook(folder: Path, name: str, edits: list[tuple[str, int, int, Any]]) -> Path:
+    """The example workbook ``name`` with ``edits`` applied, saved into ``folder``."""
     book = openpyxl.load_workbook(io.BytesIO(_WORKBOOKS[name]))
     for sheet, row, column, value in edits:
         try:
@@ -136,8 +132,17 @@ def test_no_exception_escapes_validate_and_status_on_edited_workbooks(
         except (ValueError, TypeError, openpyxl.utils.exceptions.IllegalCharacterError):
             # openpyxl refuses the value (Excel could not hold it either): nothing to test
             continue
-    path = tmp_path / name
+    path = folder / name
     book.save(path)
+    return path
+
+
+@_FUZZ
+@given(case=cell_edits())
+def test_no_exception_escapes_validate_and_status_on_edited_workbooks(
+    tmp_path: Path, case: tuple[str, list[Any]]
+) -> None:
+    path = _edited_workbook(tmp_path, *case)
     runner = CliRunner()
     _assert_handled(runner.invoke(main, ["validate", str(path)]))
     _assert_handled(runner.invoke(main, ["status", str(path)]))
@@ -195,16 +200,8 @@ def test_no_exception_escapes_the_dossier_of_an_edited_workbook(
     tmp_path_factory: pytest.TempPathFactory,
     case: tuple[str, list[Any]],
 ) -> None:
-    name, edits = case
     folder = tmp_path_factory.mktemp("fuzz")
-    book = openpyxl.load_workbook(io.BytesIO(_WORKBOOKS[name]))
-    for sheet, row, column, value in edits:
-        try:
-            book[sheet].cell(row=row, column=column).value = value
-        except (ValueError, TypeError, openpyxl.utils.exceptions.IllegalCharacterError):
-            continue
-    path = folder / name
-    book.save(path)
+    path = _edited_workbook(folder, *case)
     result = CliRunner().invoke(main, ["dossier", str(path), "--out", str(folder / "out")])
     _assert_handled(result)
     if result.exit_code == 1:
