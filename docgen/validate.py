@@ -159,8 +159,13 @@ def validate_round(
             findings.append(Finding("info", None, "submission_date", str(exc)))
         else:
             findings += [f for f in decision.findings if _trusted(f, round_input, scope)]
+    # One error per cell: a cell loading already reported (a formula without a saved value, a
+    # merged cell) gets no second error that only follows from its value being missing.
+    reported = {p.location for p in report.problems if p.severity == Severity.ERROR}
     for finding in findings:
         location = source.locate(finding.collection, finding.index, finding.field)
+        if finding.severity == Severity.ERROR and location.column and location in reported:
+            continue
         report.add(
             Problem(
                 location,
@@ -471,6 +476,13 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
             )
             continue
         if fold_key(result.title) not in titles and not scope.unchecked_title(result.title):
+            # The person's other rows lack this one: what decide says of them would follow
+            # from the typo, not from the votes.
+            scope.tainted |= {
+                fold_key(other.title)
+                for other in round_input.results
+                if fold_key(other.person) == fold_key(result.person)
+            }
             known = ", ".join(quoted(t.name) for t in round_input.titles)
             yield _error(
                 "results",

@@ -725,3 +725,31 @@ def test_a_missing_sheet_is_one_problem_not_one_per_reference(tmp_path: Path, sh
     output = _refused(_workbook(tmp_path, STATE_EXAMPLE, edit))
     assert output.startswith("1 error"), output
     assert _has(output, f"sheet “{sheet}”: error: sheet is missing")
+
+
+def _edited_state_workbook(tmp_path: Path, cells: dict[str, Any]) -> Path:
+
+    book = openpyxl.load_workbook(STATE_EXAMPLE.with_suffix(".xlsx"))
+    for ref, value in cells.items():
+        book["Kết quả"][ref].value = value
+    path = tmp_path / "round.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_typo_in_a_results_title_gives_one_error_not_its_consequences(tmp_path: Path) -> None:
+    path = _edited_state_workbook(tmp_path, {"B10": "Chánh Văn phòng"})
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1, result.output
+    assert "row 10, column B (Chức danh): error: unknown title" in errors[0]
+    assert "did not pass" not in result.output and "no tie" not in result.output
+
+
+def test_a_formula_without_a_saved_value_gives_one_error_at_its_cell(tmp_path: Path) -> None:
+    path = _edited_state_workbook(tmp_path, {"D5": "=1+1"})
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    at_cell = [line for line in result.output.splitlines() if "row 5, column D" in line]
+    assert len(at_cell) == 1 and "formula with no saved value" in at_cell[0], result.output
