@@ -66,10 +66,12 @@ _MESSAGE_LENGTH = 300
 _FOUND_LENGTH = 120
 
 
-def _clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, with the full length, so that a huge value in a
-    name or title never fills a message."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+def _clip(text: str, limit: int, *, value: bool = False) -> str:
+    """``text`` cut to ``limit`` characters, so that a huge name or title never fills a
+    message; a cut ``value`` (what was found) says its full length, a cut sentence ends in "…"."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)" if value else f"{text[:limit]}…"
 
 
 ALL_TITLES = "*"
@@ -171,7 +173,7 @@ def validate_round(
                 location,
                 _clip(finding.message, _MESSAGE_LENGTH),
                 expected=_clip(finding.expected, _MESSAGE_LENGTH),
-                found=_clip(finding.found, _FOUND_LENGTH),
+                found=_clip(finding.found, _FOUND_LENGTH, value=True),
                 hint=_clip(finding.hint, _MESSAGE_LENGTH),
                 severity=finding.severity,
             )
