@@ -206,12 +206,13 @@ def _is_plan_outline(path: Path) -> bool:
 
 
 def collect_inputs(sources: Iterable[Path]) -> list[Path]:
-    """The round files named by ``sources``: folders (their .xlsx/.yaml/.json, not plan outlines,
-    hidden files nor Excel's ~$ lock files), list files (.txt, one path a line, relative to the
-    list, # starts a comment), files. A file named twice is kept once.
+    """The round files named by ``sources``: folders (their .xlsx/.yaml/.json and those of
+    their sub-folders, see ``_folder_inputs``), list files (.txt, one path a line, relative to
+    the list, # starts a comment), files. A file named twice is kept once.
 
     Raises:
-        InputError: naming each source that does not exist or list file that cannot be read.
+        InputError: naming each source that does not exist, folder holding no round, or list
+            file that cannot be read.
     """
     found: list[Path] = []
     report = Report()
@@ -219,19 +220,23 @@ def collect_inputs(sources: Iterable[Path]) -> list[Path]:
         source = Path(source)
         if source.is_dir():
             try:
-                entries = sorted(source.iterdir())
+                in_folder = _folder_inputs(source)
             except OSError as exc:
                 report.add(
                     Problem(Location(str(source)), f"cannot read this folder ({_reason(exc)})")
                 )
                 continue
-            found += [
-                p
-                for p in entries
-                if p.suffix.lower() in _SUFFIXES
-                and not p.name.startswith(("~$", "."))
-                and not _is_plan_outline(p)
-            ]
+            if not in_folder:
+                report.add(
+                    Problem(
+                        Location(str(source)),
+                        "no round found in this folder or its sub-folders",
+                        expected="workbooks (.xlsx) or rounds in YAML/JSON",
+                        hint="hidden files, Excel's ~$ lock files, plan outlines and folders "
+                        "docgen wrote are not read",
+                    )
+                )
+            found += in_folder
         elif source.is_file() and source.suffix.lower() == ".txt":
             try:
                 lines = source.read_text(encoding="utf-8-sig").splitlines()
@@ -261,6 +266,36 @@ def collect_inputs(sources: Iterable[Path]) -> list[Path]:
     for path in found:
         unique.setdefault(os.path.abspath(path), path)
     return list(unique.values())
+
+
+def _folder_inputs(folder: Path) -> list[Path]:
+    """The round files in ``folder`` and its sub-folders, sorted: .xlsx/.xlsm/.yaml/.yml/.json,
+    not hidden (nor in a hidden folder), not Excel's ~$ lock files, not plan outlines, and
+    nothing inside a folder docgen wrote (one holding its manifest or a batch's manifest, e.g.
+    an --out folder placed among the inputs).
+
+    Raises:
+        OSError: when ``folder`` itself cannot be read (sub-folders that cannot be read are
+            skipped).
+    """
+    from docgen.output import MANIFEST as FOLDER_MANIFEST
+
+    os.listdir(folder)  # raises for the folder given; os.walk would stay silent
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder):
+        if FOLDER_MANIFEST in files or MANIFEST in files:
+            folders[:] = []
+            continue
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f != ERRORS_FOLDER)
+        for name in sorted(files):
+            path = Path(root) / name
+            if (
+                path.suffix.lower() in _SUFFIXES
+                and not name.startswith(("~$", "."))
+                and not _is_plan_outline(path)
+            ):
+                found.append(path)
+    return found
 
 
 def _reason(exc: OSError) -> str:

@@ -336,3 +336,32 @@ def test_unreadable_inputs_and_folders_over_inputs_are_failed_units(tmp_path: Pa
         " (choose an --out folder outside the inputs' folders)"
     ]
     assert sorted(p.name for p in (tmp_path / "xa-a").iterdir()) == ["xa-a.yaml"]
+
+
+def test_a_folder_is_searched_with_its_sub_folders_skipping_what_docgen_wrote(
+    tmp_path: Path,
+) -> None:
+    sources = tmp_path / "in"
+    _copy(STATE_EXAMPLE, sources / "2022" / "xa-a" / "round.yaml")
+    _copy(PARTY_EXAMPLE, sources / "2023" / "xa-a" / "round.yaml")
+    out = sources / "ket-qua"  # the --out folder among the inputs: its files are never inputs
+    runner = CliRunner()
+    first = runner.invoke(main, ["batch", str(sources), "--out", str(out), "--jobs", "2"])
+    assert first.exit_code == 0, first.output
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [
+        "2022-xa-a-round",
+        "2023-xa-a-round",
+    ]
+    again = runner.invoke(main, ["batch", str(sources), "--out", str(out), "--jobs", "2"])
+    assert again.exit_code == 0, again.output
+    assert "units: 2 (0 done, 2 unchanged and skipped, 0 failed)" in again.output
+
+
+def test_a_folder_holding_no_round_is_an_error_not_an_empty_batch(tmp_path: Path) -> None:
+    sources = tmp_path / "in"
+    _copy(STATE_EXAMPLE, sources / "..yaml")
+    (sources / "ghi-chu.txt").write_text("notes", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(sources), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert f"{sources}: error: no round found in this folder or its sub-folders" in result.output
+    assert not (tmp_path / "out").exists()
