@@ -145,23 +145,24 @@ class CompiledDocx:
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
 
-        from docgen.render import RENDER_FAILURES, template_failure
+        from docgen.render import RENDER_FAILURES, render_limits, template_failure
 
         if self._dynamic_properties:  # properties with Jinja in them: render as docxtpl does
             from docgen.render import render_docx_plain
 
             return render_docx_plain(self.path, context)
         try:
-            rendered = self._body.render(context)
-            headers = {}
-            for name, (template, encoding, constant) in self._headers.items():
-                if name in self._header_cache:
-                    headers[name] = self._header_cache[name]
-                    continue
-                xml = self._finish(template.render(context)).encode(encoding)
-                headers[name] = serialize_part_xml(parse_xml(xml))
-                if constant:  # no Jinja in it: the same bytes every time
-                    self._header_cache[name] = headers[name]
+            with render_limits():
+                rendered = self._body.render(context)
+                headers = {}
+                for name, (template, encoding, constant) in self._headers.items():
+                    if name in self._header_cache:
+                        headers[name] = self._header_cache[name]
+                        continue
+                    xml = self._finish(template.render(context)).encode(encoding)
+                    headers[name] = serialize_part_xml(parse_xml(xml))
+                    if constant:  # no Jinja in it: the same bytes every time
+                        self._header_cache[name] = headers[name]
         except RENDER_FAILURES as exc:
             raise template_failure(self.path, exc) from exc
         body_bytes = self._string_body(rendered) if self._string_path else None

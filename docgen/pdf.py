@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from docgen.errors import EnvironmentProblem
 from docgen.models import IssuerKind
+from docgen.render import LimitedSandbox
 
 __all__ = [
     "FONT_FAMILIES",
@@ -186,7 +186,7 @@ class PdfRenderer:
 
         self.font = available_font()
         self.font_config = FontConfiguration()
-        self.environment = SandboxedEnvironment(
+        self.environment = LimitedSandbox(
             loader=FileSystemLoader(str(self.templates / "html")),
             undefined=StrictUndefined,
             autoescape=True,
@@ -213,12 +213,13 @@ class PdfRenderer:
         Raises:
             TemplateError: naming the template and the Jinja error.
         """
-        from docgen.render import RENDER_FAILURES, template_failure
+        from docgen.render import RENDER_FAILURES, render_limits, template_failure
 
         try:
-            return self.environment.get_template(f"{template}.html").render(
-                **context, profile=self.profiles[kind], document_title=title
-            )
+            with render_limits():
+                return self.environment.get_template(f"{template}.html").render(
+                    **context, profile=self.profiles[kind], document_title=title
+                )
         except RENDER_FAILURES as exc:
             raise template_failure(f"html/{template}.html", exc) from exc
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 
 from docgen.errors import TemplateError
 from docgen.models import IssuerKind
@@ -34,6 +38,8 @@ __all__ = [
     "Paper",
     "render_papers",
     "RENDER_FAILURES",
+    "LimitedSandbox",
+    "render_limits",
     "template_failure",
 ]
 
@@ -105,9 +111,77 @@ def template_path(root: Path, kind: IssuerKind, name: str) -> Path:
     return path
 
 
+RANGE_BUDGET = 1_000_000
+"""How many items all the ``range(…)`` calls of one render may give together (each one at most
+the sandbox's MAX_RANGE): nested loops over ranges stop here instead of running for hours."""
+
+MAX_PRODUCT_LENGTH = 1_000_000
+"""The longest text or list a template may make with ``*`` (``"x" * n``)."""
+
+_MAX_POWER_BITS = 4096
+
+_budget: ContextVar[list[int] | None] = ContextVar("docgen_range_budget", default=None)
+
+
+@contextmanager
+def render_limits() -> Iterator[None]:
+    """Give the renders inside a fresh budget of RANGE_BUDGET range items."""
+    token = _budget.set([RANGE_BUDGET])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _limited_range(*args: int) -> range:
+    numbers = safe_range(*args)  # the sandbox's own limit per call (MAX_RANGE)
+    budget = _budget.get()
+    if budget is not None:
+        budget[0] -= len(numbers)
+        if budget[0] < 0:
+            raise SecurityError(
+                f"the template's loops over range() go over more than {RANGE_BUDGET:,} items in all"
+            )
+    return numbers
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """The sandbox with limits on what a template can make: ranges (per call and per render,
+    see RANGE_BUDGET), texts or lists multiplied with ``*`` and powers with ``**``; beyond them
+    a SecurityError, reported as a template error naming the template."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = _limited_range
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if (
+                    isinstance(sequence, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(sequence) * times > MAX_PRODUCT_LENGTH
+                ):
+                    raise SecurityError(
+                        f"the template makes a text or list longer than {MAX_PRODUCT_LENGTH:,}"
+                    )
+        if (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and right > 0
+            and abs(left) > 1
+            and right * abs(left).bit_length() > _MAX_POWER_BITS
+        ):
+            raise SecurityError("the template computes a power too large to print")
+        return super().call_binop(context, operator, left, right)
+
+
 def jinja_environment() -> SandboxedEnvironment:
-    """The Jinja environment every template renders in."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    """The Jinja environment every DOCX template renders in (LimitedSandbox)."""
+    return LimitedSandbox(undefined=StrictUndefined, autoescape=True)
 
 
 def render_docx(path: Path, context: dict[str, Any]) -> bytes:
@@ -135,7 +209,8 @@ def render_docx_plain(path: Path, context: dict[str, Any]) -> bytes:
 
     template = DocxTemplate(str(path))
     try:
-        template.render(context, jinja_environment(), autoescape=True)
+        with render_limits():
+            template.render(context, jinja_environment(), autoescape=True)
     except RENDER_FAILURES as exc:
         raise template_failure(path, exc) from exc
     buffer = io.BytesIO()

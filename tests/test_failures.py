@@ -38,6 +38,12 @@ def _templates_with(tmp_path: Path, tag: str, html: bool = False) -> Path:
         ("{% for i in range(10**9) %}{{ i }}{% endfor %}", "Range too big"),
         ("{{ 1 // 0 }}", "it cannot be rendered"),
         ("{{ unit.__class__.__mro__ }}", "submission.docx"),
+        (
+            "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}",
+            "loops over range() go over more than 1,000,000 items in all",
+        ),
+        ("{{ 'x' * 10**9 }}", "longer than 1,000,000"),
+        ("{{ 9 ** 999999 }}", "a power too large"),
     ],
 )
 def test_a_docx_template_that_cannot_render_is_exit_3_naming_it(
@@ -59,6 +65,10 @@ def test_a_docx_template_that_cannot_render_is_exit_3_naming_it(
     [
         ("{% include '../../../etc/passwd' %}", "html/submission.html"),
         ("{% for i in range(10**9) %}{{ i }}{% endfor %}", "Range too big"),
+        (
+            "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}",
+            "loops over range() go over more than 1,000,000 items in all",
+        ),
     ],
 )
 def test_an_html_template_that_cannot_render_is_exit_3_naming_it(
