@@ -141,7 +141,13 @@ _ENGINE = click.option(
 )
 
 
-@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Main,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 done; 1 input errors (all listed, nothing written); 2 wrong usage; "
+    "3 template or rules; 4 the machine (a folder, the disk, files docgen did not write); "
+    "5 internal error (a bug: the traceback is saved to a file the message names).",
+)
 @click.version_option(__version__, prog_name="docgen")
 def main() -> None:
     """Paperwork of a cadre-planning round (quy hoạch cán bộ) from one workbook."""

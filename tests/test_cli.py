@@ -182,3 +182,10 @@ def test_export_never_overwrites_a_file_unless_told(tmp_path: Path) -> None:
     forced = runner.invoke(main, ["export", str(STATE_EXAMPLE), str(target), "--force"])
     assert forced.exit_code == 0, forced.output
     assert "info:" in target.read_text(encoding="utf-8")
+
+
+def test_help_lists_the_exit_codes_of_the_readme() -> None:
+    text = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
+    for code in range(6):
+        assert f"{code} " in text.split("Exit codes:")[1]
+    assert "5 internal error" in text
