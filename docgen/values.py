@@ -152,14 +152,21 @@ def _date_part(value: Any) -> int | None:
 def _partial_from_mapping(value: dict) -> PartialDate:
     """{year: 1980, month: 3, day: 12} (month and day optional), as YAML may give a date."""
     expected = "a date as dd/mm/yyyy, mm/yyyy or yyyy, or year, month and day as whole numbers"
-    if not set(value) <= {"year", "month", "day"} or "year" not in value:
-        raise BadValue(expected, value, "not a date")
-    try:
-        year, month, day = (_date_part(value.get(k)) for k in ("year", "month", "day"))
-    except ValueError:
-        raise BadValue(expected, value, "not a date") from None
-    if year is None or (day is not None and month is None):
-        raise BadValue(expected, value, "not a date")
+    unknown = [key for key in value if key not in {"year", "month", "day"}]
+    if unknown:
+        raise BadValue(expected, None, "not a date", shown=f"the part {quoted(str(unknown[0]))}")
+    parts: dict[str, int | None] = {}
+    for key in ("year", "month", "day"):
+        try:
+            parts[key] = _date_part(value.get(key))
+        except ValueError:
+            shown = f"{key} {quoted(value[key])}, not a whole number"
+            raise BadValue(expected, None, "not a date", shown=shown) from None
+    year, month, day = parts["year"], parts["month"], parts["day"]
+    if year is None:
+        raise BadValue(expected, None, "not a date", shown="no year")
+    if day is not None and month is None:
+        raise BadValue(expected, None, "not a date", shown="a day without a month")
     shown = f"year {year}" + (f", month {month}" if month is not None else "")
     shown += f", day {day}" if day is not None else ""
     return _real_date(year, month, day, shown)

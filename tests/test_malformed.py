@@ -283,7 +283,8 @@ def test_syntax_errors_give_the_line(tmp_path: Path) -> None:
         (
             {"year": [1]},
             "column birth_date: error: not a date; expected a date as dd/mm/yyyy, mm/yyyy or "
-            "yyyy, or year, month and day as whole numbers, found a group of named fields",
+            "yyyy, or year, month and day as whole numbers, found year a list of 1 item, not a "
+            "whole number",
         ),
         (
             {"year": 1980, "month": 13, "day": 40},
@@ -293,7 +294,12 @@ def test_syntax_errors_give_the_line(tmp_path: Path) -> None:
         (
             {"year": 1980, "day": 3},
             "column birth_date: error: not a date; expected a date as dd/mm/yyyy, mm/yyyy or "
-            "yyyy, or year, month and day as whole numbers, found a group of named fields",
+            "yyyy, or year, month and day as whole numbers, found a day without a month",
+        ),
+        (
+            {"month": 13, "day": 40},
+            "column birth_date: error: not a date; expected a date as dd/mm/yyyy, mm/yyyy or "
+            "yyyy, or year, month and day as whole numbers, found no year",
         ),
         (
             "01/01/9999",
