@@ -312,7 +312,14 @@ def test_syntax_errors_give_the_line(tmp_path: Path) -> None:
             "yyyy), found “31/02/1980”",
         ),
     ],
-    ids=["year-list", "month-13-day-40", "day-without-month", "year-9999", "31-february"],
+    ids=[
+        "year-list",
+        "month-13-day-40",
+        "day-without-month",
+        "no-year",
+        "year-9999",
+        "31-february",
+    ],
 )
 def test_bad_dates_in_yaml_are_not_a_date(
     state_data: dict, write_round: Write, value: Any, message: str
