@@ -27,6 +27,7 @@ __all__ = [
     "format_percent",
     "percent_of",
     "name_sort_key",
+    "person_sort_key",
     "sort_names",
     "upper_vi",
     "ascii_slug",
@@ -282,7 +283,11 @@ def _split_letter(char: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", "".join(kept)), tone
 
 
-def _word_key(word: str) -> tuple[tuple[tuple[int, str], ...], tuple[int, ...]]:
+WordKey = tuple[tuple[tuple[int, str], ...], tuple[int, ...]]
+"""One word's sort key: its letters (rank in the Vietnamese alphabet), then its tones."""
+
+
+def _word_key(word: str) -> WordKey:
     letters: list[tuple[int, str]] = []
     tones: list[int] = []
     for char in normalize_text(word).lower():
@@ -294,18 +299,35 @@ def _word_key(word: str) -> tuple[tuple[tuple[int, str], ...], tuple[int, ...]]:
     return tuple(letters), tuple(tones)
 
 
-def name_sort_key(full_name: str) -> tuple:
-    """Return the sort key of a full name in official Vietnamese order.
+NameKey = tuple[WordKey, tuple[WordKey, ...], WordKey]
+"""A full name's sort key: (given name, middle names in order, family name), each a WordKey."""
 
-    Primary: the given name (last word), then the middle names in order, then the family name,
-    letter by letter in the Vietnamese alphabet (a ă â b c d đ e ê … y). Secondary: tone marks
-    (none, huyền, hỏi, ngã, sắc, nặng) in the same word order. Ties beyond that (same name) are for
-    the caller to break, by date of birth (vietnamese.md, "Sorting people").
+
+def name_sort_key(full_name: str) -> NameKey:
+    """Return the sort key of a full name in official Vietnamese order (vietnamese.md, "Sorting
+    people"): a tuple (given name, middle names, family name), each word a (letters, tones) pair.
+
+    The given name (last word) is compared completely first, letter by letter in the Vietnamese
+    alphabet (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y), then by its tone marks
+    (none, huyền, hỏi, ngã, sắc, nặng); only when it is the same word, tones included, are the
+    middle names compared (in order, each word letters then tones; no middle name sorts before
+    any), then the family name (the first word; none for a one-word name). So "Lê Văn Anh" comes
+    before "Hà Thị Ánh": Anh < Ánh decides and the family names are never reached. Case, Unicode
+    form and spacing do not matter. Ties beyond that (the same name) are for the caller to break,
+    by date of birth, older first: see ``person_sort_key``.
     """
     words = normalize_name(full_name).split(" ")
-    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
-    keys = [_word_key(word) for word in ordered]
-    return tuple(k[0] for k in keys), tuple(k[1] for k in keys)
+    given = _word_key(words[-1])
+    middle = tuple(_word_key(word) for word in words[1:-1])
+    family = _word_key(words[0]) if len(words) > 1 else ((), ())
+    return given, middle, family
+
+
+def person_sort_key(full_name: str, born: int) -> tuple[NameKey, int]:
+    """The sort key of a person in official lists: the name (``name_sort_key``), then ``born``,
+    any number that grows with the date of birth (e.g. year × 12 + month), so that of two
+    people with the same name the older comes first."""
+    return name_sort_key(full_name), born
 
 
 def sort_names(names: Sequence[str]) -> list[str]:

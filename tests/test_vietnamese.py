@@ -20,6 +20,7 @@ from docgen.vietnamese import (
     normalize_name,
     number_words,
     percent_of,
+    person_sort_key,
     roman_numeral,
     short_date,
     sort_names,
@@ -191,6 +192,84 @@ def test_names_sort_by_given_name_then_middle_then_family() -> None:
 )
 def test_vietnamese_alphabet_and_tones_order(first: str, second: str) -> None:
     assert name_sort_key(first) < name_sort_key(second)
+
+
+ALPHABET = list("aăâbcdđeêghiklmnoôơpqrstuưvxy")  # vietnamese.md, in order
+
+
+@pytest.mark.parametrize(("first", "second"), list(zip(ALPHABET, ALPHABET[1:], strict=False)))
+def test_every_letter_of_the_alphabet_sorts_before_the_next(first: str, second: str) -> None:
+    assert name_sort_key(f"Lê {first}") < name_sort_key(f"Lê {second}")
+    assert name_sort_key(f"Lê {first.upper()}") < name_sort_key(f"Lê {second.upper()}")
+
+
+def test_the_whole_alphabet_sorts_in_order_whatever_order_it_comes_in() -> None:
+    names = [f"Lê Văn {letter.upper()}n" for letter in ALPHABET]
+    assert sort_names(list(reversed(names))) == names
+    assert sort_names(sorted(names)) == names  # Python's order puts đ after y
+
+
+@pytest.mark.parametrize("vowel", ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"])
+def test_tones_sort_none_huyen_hoi_nga_sac_nang_on_every_vowel(vowel: str) -> None:
+    # none, huyền, hỏi, ngã, sắc, nặng
+    marks = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]
+    names = [
+        "Lê M" + unicodedata.normalize("NFC", unicodedata.normalize("NFD", vowel) + mark)
+        for mark in marks
+    ]
+    assert sort_names(list(reversed(names))) == names
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # vietnamese.md's example: Anh < Ánh decides, the family names are never reached.
+        ("Lê Văn Anh", "Hà Thị Ánh"),
+        # The given name is compared completely (letters, then tones) before the middle names.
+        ("Vũ Xuân Anh", "An Anh Ánh"),
+        ("Ưng Thị Mạ", "An An Mai"),  # letters decide before tones inside the word
+        ("Lê Anh", "Lê Văn Ánh"),  # tones of the given name before the middle names
+        # Same given name: the middle names, letters then tones, before the family name.
+        ("Trần An Bình", "An Bá Bình"),
+        ("Trần Văn Bình", "An Vấn Bình"),
+        ("Trần Thị Minh Hà", "An Thị Mính Hà"),
+        ("Nguyễn Hà", "An Văn Hà"),  # no middle name sorts before any
+        # Same given and middle names: the family name decides, letters then tones.
+        ("Đỗ Văn Bình", "Lê Văn Bình"),
+        ("Hà Văn Bình", "Hạ Văn Bình"),
+        ("Lê Bình", "Lễ Bình"),
+        ("Bình", "An Bình"),  # a one-word name has no family name
+    ],
+)
+def test_given_name_then_middle_then_family_each_letters_then_tones(
+    first: str, second: str
+) -> None:
+    assert name_sort_key(first) < name_sort_key(second)
+    assert sort_names([second, first]) == [first, second]
+
+
+def test_a_list_sorts_by_given_name_first_then_tones_of_the_given_name() -> None:
+    names = ["Hà Thị Ánh", "Lê Văn Anh", "Đỗ Thị Ân", "Nguyễn Anh", "Trần Văn Ăn", "Bùi Văn Ạnh"]
+    assert sort_names(names) == [
+        "Nguyễn Anh",
+        "Lê Văn Anh",
+        "Hà Thị Ánh",
+        "Bùi Văn Ạnh",
+        "Trần Văn Ăn",
+        "Đỗ Thị Ân",
+    ]
+
+
+def test_case_spaces_and_unicode_form_do_not_change_the_order() -> None:
+    assert name_sort_key("  lê   văn ANH ") == name_sort_key("Lê Văn Anh")
+    assert name_sort_key(unicodedata.normalize("NFD", "Hà Thị Ánh")) == name_sort_key("Hà Thị Ánh")
+
+
+def test_people_with_the_same_name_sort_older_first() -> None:
+    older = person_sort_key("Phạm Văn Ân", 1980 * 12)
+    younger = person_sort_key("Phạm Văn Ân", 1990 * 12)
+    assert older < younger
+    assert person_sort_key("Lê Văn Anh", 1999 * 12) < older  # the name decides before age
 
 
 def test_sorting_is_the_same_for_decomposed_input() -> None:
