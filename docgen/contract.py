@@ -197,6 +197,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Đồng ý", "votes_for", kind="count", width=10),
             Column("Không đồng ý", "votes_against", kind="count", width=12),
             Column("Người đứng đầu chọn", "head_choice", kind="mark", choices=("x",), width=12),
+            Column("Lý do không đề nghị", "not_proposed_reason", width=36),
         ),
     ),
     Sheet(

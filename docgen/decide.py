@@ -3,7 +3,11 @@
 Applies the procedure step by step on exact integers (docgen.rules.votes): removal votes, each
 nomination step's threshold on its base, the quota fill at the deciding step, ties at the last
 place resolved only by the head's recorded choice, and eligibility (ineligible people are never
-proposed). Pure: no I/O. Rule findings come back as ``Finding`` records pointing at input rows.
+proposed), people kept from earlier planning who meet an automatic-removal ground (they leave
+the planning, domain.md §3), the unit's recorded reason not to propose someone ("Lý do không đề
+nghị": the next in rank takes the place), and where the round stands (the steps done, the next
+one, ties waiting for the head). Pure: no I/O. Rule findings come back as ``Finding`` records
+pointing at input rows.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from docgen.errors import Severity
 from docgen.models import (
     BaseKind,
     Cadre,
+    Comparison,
     Conference,
     ProcedureStep,
     Result,
@@ -26,10 +32,15 @@ from docgen.models import (
     Title,
 )
 from docgen.procedures import procedure_name, round_procedure
-from docgen.rules.eligibility import Eligibility, check_eligibility
+from docgen.rules.eligibility import (
+    Eligibility,
+    check_eligibility,
+    position_matches,
+    removal_grounds,
+)
 from docgen.rules.rulesets import RuleSet, rule_set_on
-from docgen.rules.votes import fill_quota, meets_threshold, threshold_words
-from docgen.vietnamese import fold_key, format_percent, name_sort_key, percent_of
+from docgen.rules.votes import fill_quota, meets_threshold, percent_text, threshold_words
+from docgen.vietnamese import fold_key, name_sort_key, percent_of
 
 __all__ = [
     "Finding",
@@ -37,6 +48,7 @@ __all__ = [
     "StepOutcome",
     "CandidateDecision",
     "RemovalVote",
+    "AutoRemoval",
     "Tie",
     "TitleDecision",
     "RoundDecision",
@@ -54,6 +66,7 @@ class Outcome:
     NOT_SELECTED = "not_selected"
     TIE_UNRESOLVED = "tie_unresolved"
     INELIGIBLE = "ineligible"
+    NOT_PROPOSED = "not_proposed"
     DROPPED = "dropped"
     IN_PROGRESS = "in_progress"
 
@@ -63,6 +76,7 @@ class Outcome:
         NOT_SELECTED: "Ngoài số lượng",
         TIE_UNRESOLVED: "Chờ người đứng đầu quyết định",
         INELIGIBLE: "Không đủ điều kiện",
+        NOT_PROPOSED: "Không đề nghị",
         DROPPED: "Không tiếp tục giới thiệu",
         IN_PROGRESS: "Đang thực hiện",
     }
@@ -82,6 +96,9 @@ class Finding:
     severity: Severity = Severity.ERROR
     title: str = ""
     """The title the finding is about, where the row does not say it (a person kept planned)."""
+    cells: tuple[int, ...] = ()
+    """Rows of ``collection`` whose ``field`` cells the finding asks to fill (the "Người đứng đầu
+    chọn" cells of a tie); validation names them after ``expected``."""
 
 
 class Roster:
@@ -124,7 +141,11 @@ class Roster:
 
 @dataclass(frozen=True)
 class StepOutcome:
-    """One candidate's result at one voting step: votes, the base they are counted on, pass."""
+    """One candidate's result at one voting step: votes, the base they are counted on, pass.
+
+    ``threshold`` (percent) and ``comparison`` are the step's rule, kept so that the printed
+    percentage shows enough decimals near it (``percent_text``).
+    """
 
     step: int
     votes: int
@@ -132,14 +153,20 @@ class StepOutcome:
     base_kind: BaseKind
     passed: bool
     result_index: int
+    threshold: Decimal | None = None
+    comparison: Comparison | None = None
 
     @property
     def percent(self) -> Fraction:
+        """The exact percentage (7 of 14 → Fraction(50))."""
         return percent_of(self.votes, self.base)
 
     @property
     def percent_text(self) -> str:
-        return format_percent(self.percent)
+        """The percentage as printed: "52,50"; near the threshold, with the decimals it takes
+        to show the pass or fail ("29,995" for 602 of 2007 against from 30 %), see
+        docgen.rules.votes.percent_text."""
+        return percent_text(self.votes, self.base, self.threshold, self.comparison)
 
 
 @dataclass
@@ -153,6 +180,10 @@ class CandidateDecision:
     reason: str = ""
     eligibility: Eligibility | None = None
     head_choice: bool = False
+    head_choice_row: int | None = None
+    """The "Kết quả" row (model index) where the head's choice is marked."""
+    unit_reason: str = ""
+    """"Lý do không đề nghị" on the deciding-step row: the unit does not propose them."""
 
     def at(self, step: int) -> StepOutcome | None:
         return next((s for s in self.steps if s.step == step), None)
@@ -160,11 +191,35 @@ class CandidateDecision:
 
 @dataclass(frozen=True)
 class RemovalVote:
-    """A removal vote (phiếu đưa ra khỏi quy hoạch) on a person currently planned for a title."""
+    """A removal vote (phiếu đưa ra khỏi quy hoạch) on a person currently planned for a title.
+
+    ``grounds``: the automatic-removal grounds they also meet (see ``AutoRemoval``); someone a
+    vote did not remove but who meets one leaves the planning all the same.
+    """
 
     cadre_index: int
     cadre: Cadre
     outcome: StepOutcome
+    grounds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AutoRemoval:
+    """A person kept from earlier planning ("Chức danh đã quy hoạch") who meets an
+    automatic-removal ground (Quy định 50-QĐ/TW, kept by 377-QĐ/TW; domain.md §3) and so leaves
+    the planning of the title whatever a removal vote gave: ``grounds`` are Vietnamese phrases
+    ("quá tuổi quy hoạch: còn 27 tháng, cần 72 tháng"), ``vote`` the removal vote held on them
+    that did not remove them, if any."""
+
+    cadre_index: int
+    cadre: Cadre
+    grounds: tuple[str, ...]
+    vote: RemovalVote | None = None
+
+    @property
+    def ground(self) -> str:
+        """The grounds as one phrase: "quá tuổi quy hoạch: …; bị kỷ luật: Khiển trách (2021)"."""
+        return "; ".join(self.grounds)
 
 
 @dataclass(frozen=True)
@@ -182,7 +237,13 @@ class Tie:
 
 @dataclass
 class TitleDecision:
-    """Everything decided for one title."""
+    """Everything decided for one title.
+
+    ``kept``: those planned before who stay (no removal vote passed, no automatic-removal
+    ground); ``auto_removals``: those planned before who leave on a ground; ``removals``: every
+    removal vote. ``complete``: counted through the deciding step (``deciding``), even when a
+    tie at the last place still waits for the head (``waiting``).
+    """
 
     title: Title
     title_index: int
@@ -190,17 +251,43 @@ class TitleDecision:
     proposed: list[CandidateDecision] = field(default_factory=list)
     removals: list[RemovalVote] = field(default_factory=list)
     kept: list[Cadre] = field(default_factory=list)
+    auto_removals: list[AutoRemoval] = field(default_factory=list)
     tie: Tie | None = None
     complete: bool = False
+    deciding: int | None = None
 
     @property
     def removed(self) -> list[Cadre]:
-        return [r.cadre for r in self.removals if r.outcome.passed]
+        """Everyone who leaves the planning of the title: by the removal vote, then on an
+        automatic-removal ground."""
+        return [r.cadre for r in self.removals if r.outcome.passed] + [
+            a.cadre for a in self.auto_removals
+        ]
+
+    @property
+    def voted_out(self) -> list[RemovalVote]:
+        """The removal votes that removed someone."""
+        return [r for r in self.removals if r.outcome.passed]
+
+    @property
+    def waiting(self) -> bool:
+        """A tie at the last place waits for the head's choice ("Người đứng đầu chọn")."""
+        return self.tie is not None and not self.tie.resolved
 
 
 @dataclass
 class RoundDecision:
-    """The decisions of a round. ``procedure`` is empty when the procedure name is unknown."""
+    """The decisions of a round. ``procedure`` is empty when the procedure name is unknown.
+
+    Where the round stands: ``done_steps`` are the steps done (a preparation step whose
+    conference row has a date or attendance; a voting step whose votes are entered, or a removal
+    step held with nobody to vote on); ``current_step`` is the last of them in procedure order
+    (None before any); ``next_step`` the step that comes next (None once every title is counted);
+    ``counted_steps`` the voting steps whose votes are entered (their minutes can be written).
+    ``complete``: every title counted through the deciding step; ``waiting``: complete, but a
+    tie at the last place waits for the head's choice (``open_ties``); ``ready``: complete and
+    nothing waits (the dossier can be written).
+    """
 
     procedure_name: str
     procedure: tuple[ProcedureStep, ...]
@@ -210,10 +297,43 @@ class RoundDecision:
     findings: list[Finding]
     conferences: dict[int, Conference]
     current_step: int | None
+    next_step: int | None = None
+    done_steps: frozenset[int] = frozenset()
+    counted_steps: frozenset[int] = frozenset()
 
     @property
     def complete(self) -> bool:
         return bool(self.titles) and all(t.complete for t in self.titles)
+
+    @property
+    def open_ties(self) -> list[TitleDecision]:
+        """The titles whose tie at the last place waits for the head's choice, in order."""
+        return [t for t in self.titles if t.waiting]
+
+    @property
+    def waiting(self) -> bool:
+        return self.complete and bool(self.open_ties)
+
+    @property
+    def ready(self) -> bool:
+        return self.complete and not self.open_ties
+
+    @property
+    def progress(self) -> str:
+        """Where the round stands, in a few English words for `validate` and `status`:
+        "complete", "waiting for the head's choice (tie for Phó Trưởng phòng)", "in progress
+        (next: step 3, Hội nghị cán bộ chủ chốt)"."""
+        if self.waiting:
+            names = ", ".join(t.title.name for t in self.open_ties)
+            ties = "tie" if len(self.open_ties) == 1 else "ties"
+            return f"waiting for the head's choice ({ties} for {names})"
+        if self.complete:
+            return "complete"
+        step = self.step(self.next_step) if self.next_step is not None else None
+        if step is None:
+            return "in progress"
+        name = self.conferences[step.number].name if step.number in self.conferences else None
+        return f"in progress (next: step {step.number}, {name or step.conference})"
 
     def step(self, number: int) -> ProcedureStep | None:
         return next((s for s in self.procedure if s.number == number), None)
@@ -280,16 +400,47 @@ def decide(round_input: RoundInput) -> RoundDecision:
     decision.titles = titles
     findings += _limit_findings(round_input, titles, rules)
     decision.findings = findings
-    decision.current_step = _current_step(round_input, steps)
+    _place(decision, round_input)
     return decision
 
 
-def _current_step(round_input: RoundInput, steps: tuple[ProcedureStep, ...]) -> int | None:
-    """The last step that has results with votes or a conference with counts."""
-    done = {r.step for r in round_input.results if r.votes_for is not None}
-    done |= {c.step for c in round_input.conferences if c.present is not None}
-    numbers = [s.number for s in steps if s.number in done]
-    return max(numbers) if numbers else None
+def _place(decision: RoundDecision, round_input: RoundInput) -> None:
+    """Set where the round stands: the steps done and counted, the current and the next step
+    (see ``RoundDecision``)."""
+    counted = {r.step for r in round_input.results if r.votes_for is not None}
+    with_rows = {r.step for r in round_input.results}
+    done: set[int] = set()
+    for step in decision.procedure:
+        conference = decision.conferences.get(step.number)
+        if step.kind == StepKind.PREPARATION:
+            if conference is not None and (
+                conference.date is not None
+                or conference.convened is not None
+                or conference.present is not None
+            ):
+                done.add(step.number)
+        elif step.number in counted:
+            done.add(step.number)
+        elif (
+            step.kind == StepKind.REMOVAL
+            and step.number not in with_rows
+            and conference is not None
+            and conference.present is not None
+        ):
+            done.add(step.number)  # held, with nobody planned to vote on
+    order = [s.number for s in decision.procedure]
+    reached = [position for position, number in enumerate(order) if number in done]
+    decision.done_steps = frozenset(done)
+    decision.counted_steps = frozenset(
+        s.number for s in decision.procedure if s.votes and s.number in done
+    )
+    decision.current_step = order[reached[-1]] if reached else None
+    if decision.complete:
+        decision.next_step = None
+        return
+    after = order[reached[-1] + 1 :] if reached else order
+    following = after or [n for n in order if n not in done]
+    decision.next_step = following[0] if following else None
 
 
 def _outcome_at(
@@ -301,7 +452,16 @@ def _outcome_at(
     if not base or step.threshold is None or step.comparison is None:
         return None
     passed = meets_threshold(result.votes_for, base, step.threshold, step.comparison)
-    return StepOutcome(step.number, result.votes_for, base, step.base, passed, index)
+    return StepOutcome(
+        step.number,
+        result.votes_for,
+        base,
+        step.base,
+        passed,
+        index,
+        step.threshold,
+        step.comparison,
+    )
 
 
 def _failure_reason(step: ProcedureStep, outcome: StepOutcome) -> str:
@@ -329,25 +489,39 @@ def _decide_title(
     cadres = round_input.cadres
     info = round_input.info
 
+    # Those planned before: an automatic-removal ground removes them whatever the vote gave.
+    before = [i for i, c in enumerate(cadres) if key in {fold_key(t) for t in c.planned_titles}]
+    higher = _higher_titles(round_input.titles, title)
+    grounds = {
+        i: removal_grounds(cadres[i], title, info.round_kind, info.reference_date, rules, higher)
+        for i in before
+    }
     # Removal votes (step 1 of a review): those above the threshold leave the planning.
     for step in (s for s in steps if s.kind == StepKind.REMOVAL):
         for index, result, person in rows.get((step.number, key), []):
             outcome = _outcome_at(step, conferences.get(step.number), index, result)
             if outcome is not None:
-                decision.removals.append(RemovalVote(person, cadres[person], outcome))
+                decision.removals.append(
+                    RemovalVote(person, cadres[person], outcome, grounds.get(person, ()))
+                )
     removed = {r.cadre_index for r in decision.removals if r.outcome.passed}
-    decision.kept = [
-        c
-        for i, c in enumerate(cadres)
-        if i not in removed and key in {fold_key(t) for t in c.planned_titles}
-    ]
+    for person in before:
+        if person in removed:
+            continue
+        if grounds[person]:
+            vote_held = next((r for r in decision.removals if r.cadre_index == person), None)
+            auto = AutoRemoval(person, cadres[person], grounds[person], vote_held)
+            decision.auto_removals.append(auto)
+            findings.append(_auto_removal_finding(auto, title))
+        else:
+            decision.kept.append(cadres[person])
 
-    findings += _kept_findings(round_input, title, decision.kept, rules)
     nominations = [s for s in steps if s.kind == StepKind.NOMINATION]
     if not nominations:
         decision.complete = True
         return decision
     deciding = next((s for s in nominations if s.fills_quota), nominations[-1])
+    decision.deciding = deciding.number
     entered_steps = {r.step for r in round_input.results}
     candidates: dict[int, CandidateDecision] = {}
     passers: list[int] | None = None
@@ -381,7 +555,10 @@ def _decide_title(
                 assert outcome is not None
                 candidate = candidates.setdefault(person, CandidateDecision(person, cadres[person]))
                 candidate.steps.append(outcome)
-                candidate.head_choice = candidate.head_choice or result.head_choice
+                if result.head_choice and not candidate.head_choice:
+                    candidate.head_choice, candidate.head_choice_row = True, index
+                if step is deciding and result.not_proposed_reason:
+                    candidate.unit_reason = result.not_proposed_reason
                 if position > 0 and (passers is None or person not in passers):
                     previous = nominations[position - 1].number
                     findings.append(
@@ -441,7 +618,24 @@ def _decide_title(
         if not _eligible(candidate):
             candidate.outcome = Outcome.INELIGIBLE
             candidate.reason = "; ".join(candidate.eligibility.reasons)  # type: ignore[union-attr]
-    eligible = [c for c in final if _eligible(c)]
+        elif candidate.unit_reason:
+            candidate.outcome = Outcome.NOT_PROPOSED
+            candidate.reason = candidate.unit_reason
+    for candidate in decision.candidates:
+        outcome = candidate.at(deciding.number)
+        if candidate.unit_reason and outcome is not None and not outcome.passed:
+            findings.append(
+                Finding(
+                    "results",
+                    outcome.result_index,
+                    "not_proposed_reason",
+                    f"{candidate.cadre.full_name} did not pass step {deciding.number} for "
+                    f"{title.name}: the reason not to propose them is not needed",
+                    hint="docgen does not propose them either way",
+                    severity=Severity.WARNING,
+                )
+            )
+    eligible = [c for c in final if c.outcome == Outcome.IN_PROGRESS]
     fill = fill_quota(
         eligible,
         title.quota,
@@ -479,60 +673,82 @@ def _decide_title(
             for candidate in fill.tied:
                 candidate.outcome = Outcome.TIE_UNRESOLVED
                 candidate.reason = "bằng phiếu ở vị trí cuối, chờ người đứng đầu quyết định"
-                findings.append(
-                    Finding(
-                        "results",
-                        candidate.at(deciding.number).result_index,  # type: ignore[union-attr]
-                        "head_choice",
-                        f"tie at the last place for {title.name} at step {deciding.number}: "
-                        f"{names} have {tie_votes} votes each for {fill.places_left} place(s)",
-                        expected=f"exactly {fill.places_left} of them marked “x”",
-                        found=f"{len(chosen)} marked",
-                        hint="the head of the unit decides (seed part B.II.1.1.3); docgen does not",
-                    )
-                )
-    for candidate in decision.candidates:
-        if candidate.head_choice and (decision.tie is None or candidate not in decision.tie.tied):
-            last_row = candidate.steps[-1].result_index if candidate.steps else None
+            tied_rows = sorted(
+                outcome.result_index
+                for candidate in fill.tied
+                if (outcome := candidate.at(deciding.number)) is not None
+            )
+            places = "1 place" if fill.places_left == 1 else f"{fill.places_left} places"
             findings.append(
                 Finding(
                     "results",
-                    last_row,
+                    tied_rows[0],
                     "head_choice",
-                    f"head's choice for {candidate.cadre.full_name} ({title.name}) is ignored: "
-                    "there is no tie at the last place",
+                    f"tie at the last place for {title.name} at step {deciding.number}: "
+                    f"{names} have {tie_votes} votes each for {places}; the round waits for "
+                    "the head's choice",
+                    expected=f"“x” in “Người đứng đầu chọn” for exactly {fill.places_left} of "
+                    "them",
+                    found=f"{len(chosen)} marked",
+                    hint="the head of the unit decides (seed part B.II.1.1.3), docgen does not; "
+                    "the minutes can be written meanwhile, the dossier waits",
                     severity=Severity.WARNING,
+                    cells=tuple(tied_rows),
                 )
+            )
+    for candidate in decision.candidates:
+        if candidate.head_choice and (decision.tie is None or candidate not in decision.tie.tied):
+            row = candidate.head_choice_row
+            if decision.tie is None:
+                message = (
+                    f"head's choice for {candidate.cadre.full_name} ({title.name}) is ignored: "
+                    "there is no tie at the last place"
+                )
+            else:
+                tied = ", ".join(c.cadre.full_name for c in decision.tie.tied)
+                message = (
+                    f"head's choice for {candidate.cadre.full_name} ({title.name}) is ignored: "
+                    f"{candidate.cadre.full_name} is not among those tied for the last place: "
+                    f"{tied}"
+                )
+            findings.append(
+                Finding("results", row, "head_choice", message, severity=Severity.WARNING)
             )
     return decision
 
 
-def _kept_findings(
-    round_input: RoundInput, title: Title, kept: list[Cadre], rules: RuleSet
-) -> list[Finding]:
-    """Warn about people kept in planning who meet an automatic-removal ground (Quy định
-    50-QĐ/TW, kept by 377-QĐ/TW): too little working time left, or disciplined. docgen does not
-    remove them itself: the removal is the collective's decision."""
-    findings = []
-    info = round_input.info
-    for cadre in kept:
-        result = check_eligibility(
-            cadre, title, info.round_kind, info.reference_date, rules, cadre.planned_titles
-        )
-        grounds = [r for r in result.reasons if r.startswith(("không đủ tuổi", "bị kỷ luật"))]
-        if grounds:
-            findings.append(
-                Finding(
-                    "cadres",
-                    round_input.cadres.index(cadre),
-                    "planned_titles",
-                    f"{cadre.full_name} stays planned for {title.name} but " + "; ".join(grounds),
-                    hint="a ground for removal from planning: hold a removal vote",
-                    severity=Severity.WARNING,
-                    title=title.name,
-                )
-            )
-    return findings
+def _higher_titles(titles: list[Title], title: Title) -> list[Title]:
+    """The round's titles above ``title``: those naming it among their source positions,
+    directly or through another title (Trưởng phòng ← Phó Trưởng phòng ← Chuyên viên)."""
+    above: list[Title] = []
+    frontier = [title]
+    while frontier:
+        lower = frontier.pop()
+        for other in titles:
+            if other is title or other in above:
+                continue
+            sources = [*other.source_1, *other.source_2]
+            if any(position_matches(lower.name, source) for source in sources):
+                above.append(other)
+                frontier.append(other)
+    return above
+
+
+def _auto_removal_finding(auto: AutoRemoval, title: Title) -> Finding:
+    """The warning for a person kept from earlier planning who leaves it on a ground."""
+    voted = ""
+    if auto.vote is not None:
+        voted = " (the removal vote did not remove them; the ground does)"
+    return Finding(
+        "cadres",
+        auto.cadre_index,
+        "planned_titles",
+        f"{auto.cadre.full_name} leaves the planning for {title.name}: {auto.ground}{voted}",
+        hint="an automatic-removal ground (Quy định 50-QĐ/TW): docgen removes them from planning "
+        "on that ground, and the summary table and the submission say so",
+        severity=Severity.WARNING,
+        title=title.name,
+    )
 
 
 def _eligible(candidate: CandidateDecision) -> bool:
@@ -545,8 +761,11 @@ def _limit_findings(
     """At most 3 people per title and 3 titles per person (Quy định 50-QĐ/TW, Điều 3; 377)."""
     findings: list[Finding] = []
     per_person: dict[int, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    proposals: dict[int, list[int]] = defaultdict(list)
     for index, cadre in enumerate(round_input.cadres):
         per_person[index] |= {fold_key(t) for t in cadre.planned_titles}
+        names.update({fold_key(t): t for t in cadre.planned_titles})
     for decision in titles:
         title = decision.title
         if title.quota > rules.max_people_per_title:
@@ -574,21 +793,48 @@ def _limit_findings(
                     hint="lower Số lượng or remove people from the current planning",
                 )
             )
-        for removed in decision.removed:
-            per_person[round_input.cadres.index(removed)].discard(fold_key(title.name))
+        leaving = [r.cadre_index for r in decision.voted_out]
+        leaving += [a.cadre_index for a in decision.auto_removals]
+        for person in leaving:
+            per_person[person].discard(fold_key(title.name))
         for candidate in decision.proposed:
             per_person[candidate.cadre_index].add(fold_key(title.name))
+            names[fold_key(title.name)] = title.name
+            proposals[candidate.cadre_index].append(candidate.steps[-1].result_index)
+    limit = rules.max_titles_per_person
     for index, planned in per_person.items():
-        if len(planned) > rules.max_titles_per_person:
+        if len(planned) <= limit:
+            continue
+        name = round_input.cadres[index].full_name
+        listed = ", ".join(names.get(key, key) for key in sorted(planned))
+        message = f"{name} would be planned for {len(planned)} titles ({listed})"
+        expected = f"at most {limit} titles per person ({rules.name})"
+        if not proposals[index]:
             findings.append(
                 Finding(
                     "cadres",
                     index,
                     "planned_titles",
-                    f"{round_input.cadres[index].full_name} would be planned for "
-                    f"{len(planned)} titles",
-                    expected=f"at most {rules.max_titles_per_person} titles per person",
+                    message,
+                    expected=expected,
                     found=str(len(planned)),
+                    hint="correct “Chức danh đã quy hoạch”, or hold a removal vote on the titles "
+                    "the unit no longer plans them for",
+                )
+            )
+            continue
+        # One error per deciding-step row proposing them: where the unit writes its reason.
+        for row in proposals[index]:
+            findings.append(
+                Finding(
+                    "results",
+                    row,
+                    "not_proposed_reason",
+                    message,
+                    expected=expected,
+                    found=str(len(planned)),
+                    hint="write the reason in “Lý do không đề nghị” on the deciding-step row of "
+                    "the titles the unit does not propose",
                 )
             )
     return findings

@@ -424,6 +424,11 @@ class Result(Model):
     votes_for: OptionalCount = Field(None, description="Đồng ý; empty before the count")
     votes_against: OptionalCount = Field(None, description="Không đồng ý")
     head_choice: Mark = Field(False, description="Người đứng đầu chọn: x where a tie needs it")
+    not_proposed_reason: OptionalText = Field(
+        None,
+        description="Lý do không đề nghị: on a deciding-step row, why the unit does not propose "
+        "this person for this title although the count would; the next in rank takes the place",
+    )
 
 
 class ProcedureStep(Model):

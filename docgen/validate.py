@@ -97,6 +97,8 @@ class _Scope:
     steps_known: bool = True
     tainted: set[str] = field(default_factory=set)
     bad_people: set[int] = field(default_factory=set)
+    bad_conferences: set[int] = field(default_factory=set)
+    """Steps whose conference has impossible counts: never a base for the votes' checks."""
 
     @classmethod
     def of(cls, round_input: RoundInput, unparsed: Unparsed) -> _Scope:
@@ -168,17 +170,30 @@ def validate_round(
         location = source.locate(finding.collection, finding.index, finding.field)
         if finding.severity == Severity.ERROR and location.column and location in reported:
             continue
+        expected = finding.expected
+        if finding.cells:
+            expected += f" ({_cells(source, finding)})"
         report.add(
             Problem(
                 location,
                 _clip(finding.message, _MESSAGE_LENGTH),
-                expected=_clip(finding.expected, _MESSAGE_LENGTH),
+                expected=_clip(expected, _MESSAGE_LENGTH),
                 found=_clip(finding.found, _FOUND_LENGTH, value=True),
                 hint=_clip(finding.hint, _MESSAGE_LENGTH),
                 severity=finding.severity,
             )
         )
     return decision
+
+
+def _cells(source: SourceMap, finding: Finding) -> str:
+    """The cells a finding asks to fill: "cells G26, G27" in a workbook, "rows 26, 27" in
+    YAML/JSON."""
+    located = [source.locate(finding.collection, i, finding.field) for i in finding.cells]
+    letters = [loc.column.split(" ")[0] for loc in located]
+    if all(letter.isalpha() and letter.isupper() for letter in letters):
+        return "cells " + ", ".join(f"{c}{loc.row}" for c, loc in zip(letters, located, strict=True))
+    return "rows " + ", ".join(str(loc.row) for loc in located)
 
 
 def _trusted(finding: Finding, round_input: RoundInput, scope: _Scope) -> bool:
@@ -340,13 +355,21 @@ def _check_titles(round_input: RoundInput) -> Iterator[Finding]:
 
 
 def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> Iterator[Finding]:
+    """Each conference's counts (domain.md §4), its step, and its validity (attendance).
+
+    A preparation step's conference may record its attendance (Triệu tập, Có mặt, Vắng có lý
+    do), checked like any other; each ballot count given on it is an error of its own. A
+    conference whose counts are impossible taints the decisions and is no base for the votes'
+    checks (``_Scope.bad_conferences``); one with too few present taints the decisions."""
     seen: set[int] = set()
     for index, conference in enumerate(round_input.conferences):
-        invariants = list(_conference_invariants(index, conference))
+        step = steps.get(conference.step)
+        preparation = step is not None and step.kind == StepKind.PREPARATION
+        invariants = list(_conference_invariants(index, conference, ballots=not preparation))
         if invariants:  # its counts are impossible: decisions on them would only follow
             scope.tainted.add(ALL_TITLES)
+            scope.bad_conferences.add(conference.step)
         yield from invariants
-        step = steps.get(conference.step)
         if steps and step is None:
             yield _error(
                 "conferences",
@@ -358,15 +381,18 @@ def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> I
         if conference.step in seen:
             yield _error("conferences", index, "step", f"step {conference.step} appears twice")
         seen.add(conference.step)
-        if step is not None and step.kind == StepKind.PREPARATION:
-            counted = [f for f in _COUNTS if getattr(conference, f) is not None]
-            if counted:
-                yield _error(
-                    "conferences",
-                    index,
-                    counted[0],
-                    f"step {conference.step} is a preparation step: its counts stay empty",
-                )
+        if preparation:
+            for field_name in _BALLOT_COUNTS:
+                value = getattr(conference, field_name)
+                if value is not None:
+                    yield _error(
+                        "conferences",
+                        index,
+                        field_name,
+                        f"step {conference.step} is a preparation step: it has no ballots",
+                        expected="empty (its attendance may be given)",
+                        found=str(value),
+                    )
         if (
             step is not None
             and step.min_attendance is not None
@@ -374,6 +400,7 @@ def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> I
             and conference.convened
             and conference.present < step.min_attendance * conference.convened
         ):
+            scope.tainted.add(ALL_TITLES)  # its decisions are void: none is reported on
             yield _error(
                 "conferences",
                 index,
@@ -384,19 +411,13 @@ def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> I
             )
 
 
-_COUNTS = (
-    "convened",
-    "present",
-    "absent_with_reason",
-    "ballots_issued",
-    "ballots_returned",
-    "ballots_valid",
-    "ballots_invalid",
-)
+_BALLOT_COUNTS = ("ballots_issued", "ballots_returned", "ballots_valid", "ballots_invalid")
 
 
-def _conference_invariants(index: int, c: Conference) -> Iterator[Finding]:
-    """present ≤ convened · issued ≤ present · returned ≤ issued · valid + invalid = returned."""
+def _conference_invariants(index: int, c: Conference, ballots: bool = True) -> Iterator[Finding]:
+    """present ≤ convened · issued ≤ present · returned ≤ issued · valid + invalid = returned ·
+    absent with reason ≤ convened − present. Without ``ballots`` (a preparation step, whose
+    ballot counts are reported on their own), only the attendance."""
     pairs = (
         ("present", c.present, "convened", c.convened, "people present", "people convened"),
         (
@@ -416,7 +437,7 @@ def _conference_invariants(index: int, c: Conference) -> Iterator[Finding]:
             "ballots issued",
         ),
     )
-    for field_name, value, _, limit, what, limit_what in pairs:
+    for field_name, value, _, limit, what, limit_what in pairs if ballots else pairs[:1]:
         if value is not None and limit is not None and value > limit:
             yield _error(
                 "conferences",
@@ -426,7 +447,7 @@ def _conference_invariants(index: int, c: Conference) -> Iterator[Finding]:
                 expected=f"at most {limit}",
                 found=str(value),
             )
-    if None not in (c.ballots_valid, c.ballots_invalid, c.ballots_returned):
+    if ballots and None not in (c.ballots_valid, c.ballots_invalid, c.ballots_returned):
         assert c.ballots_valid is not None and c.ballots_invalid is not None
         if c.ballots_valid + c.ballots_invalid != c.ballots_returned:
             yield _error(
@@ -459,8 +480,28 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
     seen: dict[tuple[int, str, int], int] = {}
     sums: dict[tuple[int, str], list[int]] = defaultdict(list)
     filled: dict[int, list[int]] = defaultdict(list)
+    nominations = [s for s in steps.values() if s.kind == StepKind.NOMINATION]
+    deciding = next((s for s in nominations if s.fills_quota), None) or (
+        max(nominations, key=lambda s: s.number) if nominations else None
+    )
     for index, result in enumerate(round_input.results):
         step = steps.get(result.step)
+        if (
+            result.not_proposed_reason
+            and step is not None
+            and step.kind != StepKind.PREPARATION
+            and step is not deciding
+        ):
+            where = f"step {deciding.number}" if deciding else "the deciding step"
+            yield _error(
+                "results",
+                index,
+                "not_proposed_reason",
+                f"a reason not to propose is given at step {result.step}, which does not fill "
+                "the quota",
+                expected=f"the reason on the row of the deciding step ({where}), this cell empty",
+                found=_clip(result.not_proposed_reason, _FOUND_LENGTH, value=True),
+            )
         if steps and step is None:
             yield _error(
                 "results",
@@ -530,6 +571,8 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
         if result.votes_for is None:
             continue
         sums[(result.step, fold_key(result.title))].append(result.votes_for)
+        if result.step in scope.bad_conferences:
+            continue  # its counts are already reported impossible: no base to check votes on
         conference = conferences.get(result.step)
         if conference is None:
             if scope.unchecked_conference(result.step):
@@ -588,6 +631,8 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
         step = steps.get(step_number)
         conference = conferences.get(step_number)
         if step is None or step.max_per_ballot is None or conference is None:
+            continue
+        if step_number in scope.bad_conferences:
             continue
         if conference.ballots_valid is None:
             continue

@@ -174,14 +174,19 @@ def test_removal_votes_only_on_people_planned_for_the_title(
     )
 
 
-def test_unresolved_tie_is_an_error_naming_the_tied(state_data: dict, write_round: Write) -> None:
+def test_unresolved_tie_is_one_warning_naming_the_tied(state_data: dict, write_round: Write) -> None:
     _result(state_data, 4, "Trần Thị Mai")["head_choice"] = None
-    errors = _errors(write_round(state_data))
-    assert any(
-        "column head_choice: error: tie at the last place for Phó Trưởng phòng at step 4: Phạm Văn Ân, Trần Thị Mai have 3 votes each for 1 place(s); expected exactly 1 of them marked “x”, found 0 marked"
-        in e
-        for e in errors
-    ), errors
+    report = validate_path(write_round(state_data)).report
+    assert report.ok, report.render()
+    ties = [str(w) for w in report.warnings if "tie at the last place" in w.message]
+    assert len(ties) == 1, ties
+    assert ties[0].endswith(
+        "row 26, column head_choice: warning: tie at the last place for Phó Trưởng phòng at step "
+        "4: Phạm Văn Ân, Trần Thị Mai have 3 votes each for 1 place; the round waits for the "
+        "head's choice; expected “x” in “Người đứng đầu chọn” for exactly 1 of them (rows 26, "
+        "27), found 0 marked (the head of the unit decides (seed part B.II.1.1.3), docgen does "
+        "not; the minutes can be written meanwhile, the dossier waits)"
+    ), ties
 
 
 def test_more_than_three_per_title_is_an_error(state_data: dict, write_round: Write) -> None:
@@ -248,7 +253,9 @@ def test_exactly_half_fails_trên_50(state_data: dict, write_round: Write) -> No
 
 def test_problems_are_all_listed_sorted_with_a_count(state_data: dict, write_round: Write) -> None:
     _conference(state_data, 2)["present"] = 33
-    _result(state_data, 2, "Cầm Thị Hoa")["votes_for"] = 30
+    # Step 3's conference is sound, so its votes are checked against its valid ballots (those of
+    # step 2, whose attendance is impossible, are not).
+    _result(state_data, 3, "Cầm Thị Hoa")["votes_for"] = 30
     state_data["info"]["procedure"] = "x"
     report = validate_path(write_round(state_data)).report
     text = report.render()

@@ -7,6 +7,8 @@
 - Each title names its source positions per object; a person whose position is not a source is
   not eligible (when the title names sources).
 - Automatic removal (Quy định 50-QĐ/TW, kept by 377-QĐ/TW): disciplined, already holding the title.
+  A person kept from earlier planning who now meets a ground leaves the planning
+  (``removal_grounds``, domain.md §3).
 Remaining working time: ``docgen.rules.retirement``.
 """
 
@@ -22,10 +24,30 @@ from docgen.rules.rulesets import RuleSet
 from docgen.values import PartialDate
 from docgen.vietnamese import fold_key
 
-__all__ = ["Eligibility", "position_matches", "cadre_object", "check_eligibility"]
+__all__ = [
+    "Eligibility",
+    "position_matches",
+    "cadre_object",
+    "check_eligibility",
+    "DISCIPLINE_FORMS",
+    "removal_grounds",
+]
 
 _EQUIVALENT = re.compile(r"\s*(và\s+)?tương\s+đương\s*$")
 _NO_DISCIPLINE = {"", "không", "khong", "no", "none", "-"}
+
+DISCIPLINE_FORMS = (
+    "khiển trách",
+    "cảnh cáo",
+    "hạ bậc lương",
+    "giáng chức",
+    "cách chức",
+    "buộc thôi việc",
+    "khai trừ",
+)
+"""Forms of discipline at reprimand (khiển trách) or above, the Party's and the civil service's:
+an automatic-removal ground for a person kept in planning. "Phê bình" or "nhắc nhở" are not
+forms of discipline."""
 
 
 @dataclass(frozen=True)
@@ -111,3 +133,42 @@ def check_eligibility(
     if position_matches(cadre.position, title.name):
         reasons.append(f"đã giữ chức vụ {title.name}")
     return Eligibility(not reasons, remaining, required, obj, tuple(reasons))
+
+
+def removal_grounds(
+    cadre: Cadre,
+    title: Title,
+    round_kind: RoundKind,
+    reference: PartialDate,
+    rules: RuleSet,
+    higher: Collection[Title] = (),
+) -> tuple[str, ...]:
+    """The automatic-removal grounds (Quy định 50-QĐ/TW, kept by 377-QĐ/TW; domain.md §3) a person
+    kept in planning for ``title`` meets, as Vietnamese phrases for the papers; empty when none.
+
+    - past the planning age: less working time left than the round requires of them (the months
+      rule of ``check_eligibility``): "quá tuổi quy hoạch: còn 27 tháng, cần 72 tháng";
+    - disciplined at khiển trách or above (``DISCIPLINE_FORMS`` named in "Kỷ luật");
+    - already holding the title, or one of ``higher`` (the round's titles that have ``title``
+      among their sources, directly or through another title), where the position says so.
+
+    Planned for more than 3 titles is not decided here: docgen cannot tell which title goes
+    (decide reports it at the rows to fix).
+    """
+    eligibility = check_eligibility(cadre, title, round_kind, reference, rules)
+    grounds = []
+    if eligibility.remaining < eligibility.required:
+        grounds.append(
+            f"quá tuổi quy hoạch: còn {max(eligibility.remaining, 0)} tháng, "
+            f"cần {eligibility.required} tháng"
+        )
+    discipline = fold_key(cadre.discipline or "")
+    if any(form in discipline for form in DISCIPLINE_FORMS):
+        grounds.append(f"bị kỷ luật: {cadre.discipline}")
+    if position_matches(cadre.position, title.name):
+        grounds.append(f"đã giữ chức vụ {title.name}")
+    else:
+        held = next((t for t in higher if position_matches(cadre.position, t.name)), None)
+        if held is not None:
+            grounds.append(f"đã giữ chức vụ {held.name}, cao hơn chức danh {title.name}")
+    return tuple(grounds)

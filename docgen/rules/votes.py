@@ -14,8 +14,9 @@ from fractions import Fraction
 from typing import Generic, TypeVar
 
 from docgen.models import Comparison
+from docgen.vietnamese import format_percent
 
-__all__ = ["meets_threshold", "QuotaFill", "fill_quota", "threshold_words"]
+__all__ = ["meets_threshold", "percent_text", "QuotaFill", "fill_quota", "threshold_words"]
 
 T = TypeVar("T")
 
@@ -34,6 +35,49 @@ def meets_threshold(votes: int, base: int, threshold: Decimal, comparison: Compa
     left = Fraction(votes * 100)
     right = Fraction(threshold) * base
     return left > right if comparison == Comparison.GREATER else left >= right
+
+
+_MAX_PLACES = 24
+"""Enough decimals for any count docgen accepts (at most 999,999,999, so a difference from the
+threshold is never below 10⁻⁹ %) and any threshold written with a few decimals."""
+
+
+def percent_text(
+    votes: int,
+    base: int,
+    threshold: Decimal | None = None,
+    comparison: Comparison | None = None,
+) -> str:
+    """``votes`` out of ``base`` as a printed percentage: "52,50" (vietnamese.md, "Numerals and
+    percentages").
+
+    Two decimals, rounded half up; near a threshold, as many more as it takes for the printed
+    figure to pass or fail the threshold as the exact value does: 602 of 2007 against "từ 30 %
+    trở lên" is "29,995" (never "30,00" beside "Không đạt"), 100001 of 200001 against "trên
+    50 %" is "50,00025". 7 of 14 against "trên 50 %" stays "50,00" (it fails, and so does
+    50,00). Display only: outcomes are decided by ``meets_threshold``.
+
+    Raises:
+        ValueError: when ``base`` is not positive.
+    """
+    if base <= 0:
+        raise ValueError(f"the base of a percentage must be positive, got {base}")
+    exact = Fraction(votes * 100, base)
+    places = 2
+    text = format_percent(exact, places)
+    if threshold is None or comparison is None:
+        return text
+    passes = meets_threshold(votes, base, threshold, comparison)
+    while places < _MAX_PLACES and _figure_passes(text, threshold, comparison) != passes:
+        places += 1
+        text = format_percent(exact, places)
+    return text
+
+
+def _figure_passes(text: str, threshold: Decimal, comparison: Comparison) -> bool:
+    """Whether a printed figure ("29,995", "1.234,50") reads as meeting the threshold."""
+    figure = Decimal(text.replace(".", "").replace(",", "."))
+    return figure > threshold if comparison == Comparison.GREATER else figure >= threshold
 
 
 def threshold_words(threshold: Decimal, comparison: Comparison) -> str:
