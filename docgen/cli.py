@@ -167,8 +167,22 @@ def init(path: Path, force: bool) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the YAML/JSON form of a round."""
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Print the schema of the audit record decisions.json instead (docs/decisions.schema.json).",
+)
+def schema(record: bool) -> None:
+    """Print the JSON Schema of the YAML/JSON form of a round.
+
+    With --record, the schema of decisions.json, the audit record written with every dossier
+    (published as docs/decisions.schema.json).
+    """
+    if record:
+        from docgen.audit import record_schema
+
+        click.echo(json.dumps(record_schema(), ensure_ascii=False, indent=2))
+        return
     from docgen.models import RoundInput
 
     click.echo(json.dumps(RoundInput.model_json_schema(), ensure_ascii=False, indent=2))

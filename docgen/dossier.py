@@ -18,15 +18,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from docgen.audit import decisions_record
 from docgen.compose.ballots import step_ballots
 from docgen.compose.minutes import minutes_context, vote_purpose
 from docgen.compose.plan import plan_context, round_plan_outline
 from docgen.compose.submission import submission_context
 from docgen.compose.summary import summary_next_term_context, summary_review_context
 from docgen.compose.tables import structure_context, trich_ngang_context
-from docgen.decide import Outcome, RoundDecision
+from docgen.decide import RoundDecision
 from docgen.errors import InputError, Location, Problem, Report, Severity
 from docgen.models import IssuerKind, RoundInput, RoundKind, StepKind
 from docgen.output import check_replaceable, replace_directory
@@ -161,91 +161,6 @@ def _ballot_fit(
     ]
     source = validated.loaded.path.name
     return ballot_fit_problems(ballots, kind, source, templates, Severity.WARNING)
-
-
-def decisions_record(
-    validated: Validated, decision: RoundDecision, documents: list[Paper]
-) -> dict[str, Any]:
-    """The audit record written as decisions.json (issue #2, item 6)."""
-    loaded = validated.loaded
-    titles = []
-    for title in decision.titles:
-        candidates = []
-        for candidate in title.candidates:
-            candidates.append(
-                {
-                    "name": candidate.cadre.full_name,
-                    "code": candidate.cadre.code,
-                    "steps": [
-                        {
-                            "step": s.step,
-                            "votes": s.votes,
-                            "base": s.base,
-                            "base_kind": s.base_kind.value,
-                            "percent": float(s.percent_text.replace(",", ".")),
-                            "passed": s.passed,
-                        }
-                        for s in candidate.steps
-                    ],
-                    "outcome": candidate.outcome,
-                    "outcome_label": Outcome.LABELS[candidate.outcome],
-                    "reason": candidate.reason,
-                    "eligibility": None
-                    if candidate.eligibility is None
-                    else {
-                        "remaining_months": candidate.eligibility.remaining,
-                        "required_months": candidate.eligibility.required,
-                        "object": candidate.eligibility.object,
-                        "eligible": candidate.eligibility.eligible,
-                    },
-                }
-            )
-        titles.append(
-            {
-                "title": title.title.name,
-                "quota": title.title.quota,
-                "proposed": [c.cadre.full_name for c in title.proposed],
-                "removed": [c.full_name for c in title.removed],
-                "kept": [c.full_name for c in title.kept],
-                "removal_votes": [
-                    {
-                        "name": r.cadre.full_name,
-                        "step": r.outcome.step,
-                        "votes": r.outcome.votes,
-                        "base": r.outcome.base,
-                        "base_kind": r.outcome.base_kind.value,
-                        "percent": float(r.outcome.percent_text.replace(",", ".")),
-                        "removed": r.outcome.passed,
-                    }
-                    for r in title.removals
-                ],
-                "tie": None
-                if title.tie is None
-                else {
-                    "step": title.tie.step,
-                    "votes": title.tie.votes,
-                    "places": title.tie.places,
-                    "tied": [c.cadre.full_name for c in title.tie.tied],
-                    "chosen_by_head": [c.cadre.full_name for c in title.tie.chosen],
-                    "resolved": title.tie.resolved,
-                },
-                "candidates": candidates,
-            }
-        )
-    return {
-        "input": {"file": loaded.path.name, "sha256": loaded.sha256},
-        "procedure": decision.procedure_name,
-        "rule_set": decision.rules.name,
-        "complete": decision.complete,
-        "titles": titles,
-        "documents": [
-            {"file": d.file_name, "title": d.title, "template": d.template} for d in documents
-        ],
-        # Locations name the input by its file name: the record must not depend on where it ran.
-        "warnings": [
-            str(p).replace(str(loaded.path), loaded.path.name) for p in validated.report.warnings
-        ],
-    }
 
 
 def _incomplete_report(validated: Validated, decision: RoundDecision) -> Report:
