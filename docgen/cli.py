@@ -376,6 +376,38 @@ def ballots(
 
 
 @main.command()
+@click.argument("workbook", type=_INPUT)
+@click.option("--step", "step_number", required=True, type=int, help="The counted step (Bước).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write bien-ban-kiem-phieu-buoc-N.docx into.",
+)
+@_TEMPLATES
+@_FORMAT
+@_ENGINE
+def minutes(
+    workbook: Path,
+    step_number: int,
+    out_dir: Path,
+    templates: Path | None,
+    formats: tuple[str, ...],
+    engine: str,
+) -> None:
+    """Write the vote-count minutes of one counted step, even while a tie awaits the head.
+
+    The same paper as the dossier's, as soon as the step's votes are entered: later steps may
+    still be empty. Exit 1 for a preparation step, a step not in the procedure or not counted.
+    """
+    from docgen.papers import write_minutes
+
+    for path in write_minutes(workbook, step_number, out_dir, templates, formats, engine):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.argument("source", type=_INPUT)
 @click.option(
     "--out",
@@ -404,10 +436,19 @@ def plan(
 @main.command()
 @click.argument("workbook", type=_INPUT)
 def status(workbook: Path) -> None:
-    """Say which step the round is at and what each title has so far."""
+    """Say which step the round is at and what each title has so far.
+
+    Exit 0 for a round in progress or waiting for the head's choice in a tie; 1 on input
+    errors (listed; status writes nothing, so it does not say so).
+    """
     from docgen.papers import round_status
 
-    for line in round_status(workbook):
+    try:
+        lines = round_status(workbook)
+    except InputError as exc:
+        click.echo(exc.report.render(), err=True)
+        sys.exit(EXIT_INPUT)
+    for line in lines:
         click.echo(line)
 
 

@@ -30,6 +30,7 @@ from docgen.decide import RoundDecision
 from docgen.errors import InputError, Location, Problem, Report, Severity
 from docgen.models import IssuerKind, RoundInput, RoundKind, StepKind
 from docgen.output import check_replaceable, replace_directory
+from docgen.papers import open_ties, tie_problems, without_tie_findings
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
 from docgen.values import quoted
@@ -163,8 +164,15 @@ def _ballot_fit(
     return ballot_fit_problems(ballots, kind, source, templates, Severity.WARNING)
 
 
-def _incomplete_report(validated: Validated, decision: RoundDecision) -> Report:
-    report = Report(list(validated.report.problems))
+def _incomplete_report(
+    validated: Validated, decision: RoundDecision, waiting: list[Problem] | None = None
+) -> Report:
+    """Why the dossier cannot be written yet: the validation's warnings, one error naming the
+    first step with no results when the round is not complete, and ``waiting`` (one error per
+    tie at the last place waiting for the head's choice, see docgen.papers.tie_problems)."""
+    report = Report([*validated.report.problems, *(waiting or [])])
+    if decision.complete:
+        return report
     open_titles = (
         ", ".join(quoted(t.title.name) for t in decision.titles if not t.complete) or "all titles"
     )
@@ -207,8 +215,9 @@ def build_dossier(
         and the validation report (warnings).
 
     Raises:
-        InputError: with the full report when the input has errors or the round is incomplete;
-            nothing is written.
+        InputError: with the full report when the input has errors, the round is incomplete, or
+            a tie at the last place waits for the head's choice (one error per tie, naming the
+            tied people, the title, the places and the cells to mark); nothing is written.
         TemplateError: when a template is missing or fails to render; nothing is written.
         EnvironmentProblem: when ``out_dir`` is a file, the current folder (or holds it), or holds
             anything docgen did not write or that changed since (all named; checked before
@@ -217,10 +226,14 @@ def build_dossier(
     """
     validated = validate_path(path)
     decision = validated.decision
-    if not validated.report.ok or decision is None or validated.model is None:
+    if decision is None or validated.model is None:
         raise InputError(validated.report)
-    if not decision.complete:
-        raise InputError(_incomplete_report(validated, decision))
+    ties = open_ties(validated, decision)
+    validated.report = without_tie_findings(validated.report, ties)
+    if not validated.report.ok:
+        raise InputError(validated.report)
+    if not decision.complete or ties:
+        raise InputError(_incomplete_report(validated, decision, tie_problems(ties)))
     documents = plan_documents(validated.model, decision)
     out_dir = Path(out_dir)
     check_replaceable(out_dir, legacy=legacy_dossier_files)  # before the work of rendering

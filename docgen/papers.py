@@ -1,30 +1,46 @@
-"""Assemble the papers of a round in progress: ballots of a step, the plan, the round's status.
+"""Assemble the papers of a round in progress: ballots and minutes of a step, the plan, the round's
+status.
 
 Each writer validates first (errors: nothing written), renders every file in memory, then adds
 them to the output folder with docgen.output.write_files: several commands share one round folder
 (the plan, the ballots of each step), so only the files being written are replaced, and only when
 they are docgen's own and unchanged (by the folder's manifest, .docgen-manifest.json); every other
 file in the folder is left alone. The set appears all together or not at all.
+
+A tie at the last place that waits for the head's choice (domain.md §2) is not an input error
+here: the count is what it is, so ballots, the minutes of any counted step, the plan and the
+status are written while it is open; only the dossier waits (docgen.dossier.build_dossier, with
+``tie_problems``). Each open tie is one problem naming the tied people, the title, the places left
+and the cells to mark ("Người đứng đầu chọn" of the tied rows).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.ballot_fit import ballot_fit_problems
 from docgen.compose.ballots import step_ballots
+from docgen.compose.minutes import minutes_context, minutes_file_name, minutes_title
 from docgen.compose.plan import plan_context, round_plan_gaps, round_plan_outline
-from docgen.decide import Outcome, RoundDecision
-from docgen.errors import InputError, Location, Problem, Report
-from docgen.models import RoundInput, StepKind
+from docgen.decide import Outcome, RoundDecision, Tie, TitleDecision
+from docgen.errors import InputError, Location, Problem, Report, Severity
+from docgen.models import Cadre, ProcedureStep, RoundInput, StepKind
 from docgen.output import write_files
 from docgen.plan_model import PlanOutline
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
+from docgen.values import quoted
+from docgen.vietnamese import person_sort_key
 
 __all__ = [
+    "OpenTie",
+    "open_ties",
+    "tie_problems",
+    "without_tie_findings",
     "validated_round",
     "write_ballots",
+    "write_minutes",
     "round_status",
     "load_plan_outline",
     "plan_outline_for",
@@ -32,12 +48,120 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class OpenTie:
+    """A tie at the last place of a title that waits for the head's choice.
+
+    ``title``: the title's decision; ``tie``: its tie (``title.tie``, not resolved); ``tied``: the
+    tied people in name order; ``cells``: the "Người đứng đầu chọn" cell of each tied row at the
+    deciding step, by row, where the head's choice is marked.
+    """
+
+    title: TitleDecision
+    tie: Tie
+    tied: tuple[Cadre, ...]
+    cells: tuple[Location, ...]
+
+    def description(self) -> str:
+        """ "Phạm Văn Ân and Trần Thị Mai have 3 votes each at step 4 for the last place"."""
+        tie = self.tie
+        names = [c.full_name for c in self.tied]
+        people = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+        places = "the last place" if tie.places == 1 else f"the last {tie.places} places"
+        return f"{people} have {tie.votes} votes each at step {tie.step} for {places}"
+
+    def where(self) -> str:
+        """The cells to mark: "sheet “Kết quả”, column F (Người đứng đầu chọn), rows 27 and 28"."""
+        rows = [str(cell.row) for cell in self.cells if cell.row is not None]
+        listed = ", ".join(rows[:-1]) + f" and {rows[-1]}" if len(rows) > 1 else "".join(rows)
+        first = self.cells[0] if self.cells else Location("")
+        parts = [f"sheet “{first.sheet}”"] if first.sheet else []
+        parts += [f"column {first.column}"] if first.column else []
+        parts += [f"row{'s' if len(rows) > 1 else ''} {listed}"] if rows else []
+        return ", ".join(parts)
+
+
+def open_ties(validated: Validated, decision: RoundDecision) -> list[OpenTie]:
+    """The ties at the last place that wait for the head's choice, in the titles' order."""
+    source = validated.loaded.source
+    found = []
+    for title in decision.titles:
+        tie = title.tie
+        if tie is None or tie.resolved:
+            continue
+        ordered = sorted(
+            tie.tied,
+            key=lambda c: person_sort_key(c.cadre.full_name, c.cadre.birth_date.month_index()),
+        )
+        rows = [
+            outcome.result_index
+            for candidate in tie.tied
+            if (outcome := candidate.at(tie.step)) is not None
+        ]
+        cells = sorted(
+            (source.locate("results", index, "head_choice") for index in rows),
+            key=Location.sort_key,
+        )
+        found.append(OpenTie(title, tie, tuple(c.cadre for c in ordered), tuple(cells)))
+    return found
+
+
+def tie_problems(ties: list[OpenTie], severity: Severity = Severity.ERROR) -> list[Problem]:
+    """One problem per open tie, at the first tied row's "Người đứng đầu chọn" cell, naming the
+    tied people, the title, the places left and every cell to mark. An error where the tie
+    stops the work (the dossier), a warning elsewhere."""
+    problems = []
+    for tie in ties:
+        decided = tie.tie
+        marked = len(decided.chosen)
+        waits = "the dossier waits for" if severity == Severity.ERROR else "waiting for"
+        where = tie.cells[0] if tie.cells else Location("")
+        problems.append(
+            Problem(
+                where,
+                f"{waits} the head's choice in a tie for {quoted(tie.title.title.name)}: "
+                + tie.description(),
+                expected=f"“x” for {decided.places} of them in {tie.where()}",
+                found=f"{marked} marked" if marked else "none marked",
+                hint="the head of the unit chooses, docgen does not; the minutes of step "
+                f"{decided.step} can be written now: docgen minutes {Path(where.file).name} "
+                f"--step {decided.step} --out FOLDER",
+                severity=severity,
+            )
+        )
+    return problems
+
+
+def without_tie_findings(report: Report, ties: list[OpenTie]) -> Report:
+    """``report`` without the findings validation makes about the open ``ties`` (one per tied
+    row, at the row's "Người đứng đầu chọn" cell), so each tie is reported once, by
+    ``tie_problems``."""
+    cells = {cell for tie in ties for cell in tie.cells}
+
+    def about_a_tie(problem: Problem) -> bool:
+        return problem.location in cells and "tie" in problem.message.lower()
+
+    return Report([p for p in report.problems if not about_a_tie(p)])
+
+
 def validated_round(path: Path) -> tuple[Validated, RoundInput, RoundDecision]:
-    """Validate ``path``; return the model and decisions, or raise InputError with the report."""
+    """Validate ``path``; return the validation (its report with each open tie as one warning,
+    see ``tie_problems``), the model and the decisions.
+
+    Raises:
+        InputError: with the report when the round has errors; a tie waiting for the head's
+            choice is not one.
+    """
     validated = validate_path(path)
-    if not validated.report.ok or validated.decision is None or validated.model is None:
+    decision = validated.decision
+    if decision is None or validated.model is None:
         raise InputError(validated.report)
-    return validated, validated.model, validated.decision
+    ties = open_ties(validated, decision)
+    report = without_tie_findings(validated.report, ties)
+    report.extend(tie_problems(ties, Severity.WARNING))
+    if not report.ok:
+        raise InputError(report)
+    return Validated(validated.loaded, report, decision), validated.model, decision
 
 
 def write_ballots(
@@ -65,15 +189,12 @@ def write_ballots(
     validated, model, decision = validated_round(path)
     step = decision.step(step_number)
     if step is None or step.kind == StepKind.PREPARATION:
-        voting = ", ".join(
-            str(s.number) for s in decision.procedure if s.kind != StepKind.PREPARATION
-        )
         report = Report(list(validated.report.problems))
         report.add(
             Problem(
                 Location(str(path)),
                 f"step {step_number} has no ballots",
-                expected=f"a voting step of the procedure ({voting})",
+                expected=f"a voting step of the procedure ({_voting_steps(decision)})",
                 found=str(step_number),
             )
         )
@@ -95,51 +216,173 @@ def write_ballots(
     return write_files(out_dir, rendered)
 
 
+def _voting_steps(decision: RoundDecision) -> str:
+    return ", ".join(str(s.number) for s in decision.procedure if s.kind != StepKind.PREPARATION)
+
+
+def _counted(model: RoundInput, decision: RoundDecision, step: ProcedureStep) -> bool:
+    """Whether the votes of ``step`` are entered (a valid round has all of its rows or none),
+    or the round is complete and the step's conference is recorded (a removal vote with nobody
+    planned has no rows: the dossier still holds its minutes)."""
+    if any(r.step == step.number and r.votes_for is not None for r in model.results):
+        return True
+    return decision.complete and step.number in decision.conferences
+
+
+def _not_counted(validated: Validated, model: RoundInput, step: ProcedureStep) -> Problem:
+    """Why the minutes of ``step`` cannot be written yet: what is missing, at the place to fill."""
+    source = validated.loaded.source
+    rows = [i for i, r in enumerate(model.results) if r.step == step.number]
+    conference = next((i for i, c in enumerate(model.conferences) if c.step == step.number), None)
+    missing = []
+    if rows:
+        where = source.locate("results", rows[0], "votes_for")
+        missing.append(f"the votes of its {len(rows)} row{'s' if len(rows) > 1 else ''}")
+    else:
+        where = source.locate("results")
+        missing.append("its rows in “Kết quả”")
+    if conference is None:
+        missing.append("its row in “Hội nghị”")
+    elif model.conferences[conference].present is None:
+        missing.append("the counts of its row in “Hội nghị”")
+    return Problem(
+        where,
+        f"step {step.number} is not counted yet: its minutes record the count",
+        expected="; ".join(missing),
+        hint="enter the results of the step's conference, then run docgen minutes again",
+    )
+
+
+def write_minutes(
+    path: Path,
+    step_number: int,
+    out_dir: Path,
+    templates: Path | None = None,
+    formats: tuple[str, ...] = ("docx",),
+    engine: str = "weasyprint",
+) -> list[Path]:
+    """Write the vote-count minutes (biên bản kiểm phiếu) of step ``step_number`` into
+    ``out_dir``; return the files written.
+
+    The same paper as the dossier's (docgen.compose.minutes), named
+    ``bien-ban-kiem-phieu-buoc-<step>`` (.docx and/or .pdf), written as soon as the step is
+    counted: later steps may still be empty, and a tie at the last place may still wait for the
+    head's choice (the minutes record the count, not the choice: domain.md §2). Added to
+    ``out_dir`` by docgen.output.write_files, so other files there are kept.
+
+    Raises:
+        InputError: when the round has errors (an open tie is not one), or step ``step_number``
+            is not in the procedure, is a preparation step (no vote, no minutes) or is not
+            counted yet (the problem says what is missing, where); nothing is written.
+        TemplateError: when the minutes template is missing or fails to render.
+        EnvironmentProblem: when ``out_dir`` is a file, a file of the same name is there and is
+            not docgen's unchanged file (named), or the folder cannot be written; nothing is
+            written.
+    """
+    validated, model, decision = validated_round(path)
+    step = decision.step(step_number)
+    if step is None or step.kind == StepKind.PREPARATION:
+        what = "is not a step of the procedure" if step is None else "is a preparation step"
+        refusal = Problem(
+            Location(str(path)),
+            f"step {step_number} {what}: it has no vote-count minutes",
+            expected=f"a voting step of the procedure ({_voting_steps(decision)})",
+            found=str(step_number),
+        )
+        raise InputError(Report([*validated.report.problems, refusal]))
+    if not _counted(model, decision, step):
+        refusal = _not_counted(validated, model, step)
+        raise InputError(Report([*validated.report.problems, refusal]))
+    paper = Paper(
+        minutes_file_name(step),
+        "minutes",
+        minutes_title(model, decision, step),
+        minutes_context(model, decision, step),
+    )
+    rendered = render_papers([paper], model.info.issuer_kind, formats, engine, templates)
+    return write_files(out_dir, rendered)
+
+
+def _names(cadres: list[Cadre]) -> str:
+    """Full names in official order (vietnamese.md, "Sorting people"), comma-separated."""
+    ordered = sorted(cadres, key=lambda c: person_sort_key(c.full_name, c.birth_date.month_index()))
+    return ", ".join(c.full_name for c in ordered)
+
+
+def _step_state(model: RoundInput, decision: RoundDecision, step: ProcedureStep) -> str:
+    conference = decision.conferences.get(step.number)
+    if step.kind == StepKind.PREPARATION:
+        held = conference is not None and (conference.date or conference.present is not None)
+        return "done" if held else "to do"
+    if any(r.step == step.number and r.votes_for is not None for r in model.results):
+        return "counted"
+    if any(r.step == step.number for r in model.results):
+        return "ballots ready, not counted"
+    if conference is not None and conference.present is not None:
+        return "held, no results"
+    return "to do"
+
+
+def _next_step(decision: RoundDecision, states: dict[int, str]) -> ProcedureStep | None:
+    """The first step after the last one done or counted (the first step when none is): a
+    preparation step held counts as done, so a next-term round goes on to its first vote."""
+    done = [s.number for s in decision.procedure if states[s.number] in {"done", "counted"}]
+    last = max(done) if done else None
+    return next((s for s in decision.procedure if last is None or s.number > last), None)
+
+
 def round_status(path: Path) -> list[str]:
-    """Lines saying which step the round is at and what each title has so far.
+    """Lines saying which step the round is at and what each title has so far, people in name
+    order (vietnamese.md). A tie at the last place waiting for the head's choice is shown as
+    such, with the cells to mark; it is not an error.
 
     Raises:
         InputError: when the round has errors.
     """
-    _, model, decision = validated_round(path)
+    validated, model, decision = validated_round(path)
     lines = [f"{model.info.issuing_body} — {decision.procedure_name}, nhiệm kỳ {model.info.term}"]
-    counted = {r.step for r in model.results if r.votes_for is not None}
+    states = {s.number: _step_state(model, decision, s) for s in decision.procedure}
     for step in decision.procedure:
-        conference = decision.conferences.get(step.number)
-        if step.kind == StepKind.PREPARATION:
-            state = "done" if conference and conference.date else "to do"
-        elif step.number in counted:
-            state = "counted"
-        elif any(r.step == step.number for r in model.results):
-            state = "ballots ready, not counted"
-        elif conference and conference.present is not None:
-            state = "held, no results"
-        else:
-            state = "to do"
-        lines.append(f"  step {step.number}: {step.conference}: {state}")
-    current = decision.current_step
-    following = next((s for s in decision.procedure if current is None or s.number > current), None)
-    if decision.complete:
+        lines.append(f"  step {step.number}: {step.conference}: {states[step.number]}")
+    ties = open_ties(validated, decision)
+    following = _next_step(decision, states)
+    if ties:
+        lines.append(
+            "the round is counted and waits for the head's choice: then `docgen dossier` writes "
+            "its papers; `docgen minutes` writes the minutes of a counted step now"
+        )
+        for tie in ties:
+            lines.append(
+                f"  waiting for the head's choice: {tie.title.title.name}: {tie.description()}; "
+                f"mark “x” for {tie.tie.places} of them in "
+                f"{tie.where()}"
+            )
+    elif decision.complete:
         lines.append("the round is complete: `docgen dossier` writes its papers")
     elif following is not None:
         lines.append(f"next: step {following.number}, {following.conference}")
+    waiting = {id(tie.title) for tie in ties}
     for title in decision.titles:
         parts = [f"{title.title.name} (quota {title.title.quota}):"]
         if title.kept:
-            parts.append("kept " + ", ".join(c.full_name for c in title.kept) + ";")
+            parts.append("kept " + _names(title.kept) + ";")
         if title.removed:
-            parts.append("removed " + ", ".join(c.full_name for c in title.removed) + ";")
-        if title.complete:
-            proposed = ", ".join(c.cadre.full_name for c in title.proposed) or "nobody"
+            parts.append("removed " + _names(title.removed) + ";")
+        if id(title) in waiting and title.tie is not None:
+            proposed = _names([c.cadre for c in title.proposed]) or "nobody"
+            tied = _names([c.cadre for c in title.tie.tied])
+            parts.append(f"proposed {proposed} so far; tied for the last place: {tied}")
+        elif title.complete:
+            proposed = _names([c.cadre for c in title.proposed]) or "nobody"
             parts.append(f"proposed {proposed}")
         else:
             going = [
-                c.cadre.full_name
+                c.cadre
                 for c in title.candidates
                 if c.outcome == Outcome.IN_PROGRESS
                 and (c.eligibility is None or c.eligibility.eligible)
             ]
-            parts.append("still in the running: " + (", ".join(going) or "nobody yet"))
+            parts.append("still in the running: " + (_names(going) or "nobody yet"))
         lines.append("  " + " ".join(parts))
     return lines
 

@@ -28,9 +28,9 @@ from docgen.compose.steps import (
 )
 from docgen.decide import RoundDecision, TitleDecision
 from docgen.models import IssuerKind, ProcedureStep, RoundInput, StepKind
-from docgen.vietnamese import long_date
+from docgen.vietnamese import long_date, short_date
 
-__all__ = ["minutes_context", "vote_purpose"]
+__all__ = ["minutes_context", "minutes_file_name", "minutes_title", "vote_purpose"]
 
 
 def vote_purpose(round_input: RoundInput, step: ProcedureStep) -> str:
@@ -39,6 +39,22 @@ def vote_purpose(round_input: RoundInput, step: ProcedureStep) -> str:
         "đưa ra khỏi quy hoạch" if step.kind == StepKind.REMOVAL else "giới thiệu nhân sự quy hoạch"
     )
     return f"{what} {titles_phrase(round_input)} nhiệm kỳ {round_input.info.term}"
+
+
+def minutes_file_name(step: ProcedureStep) -> str:
+    """The file of the minutes of ``step``: "bien-ban-kiem-phieu-buoc-<step>.docx" (the dossier
+    prefixes its paper number)."""
+    return f"bien-ban-kiem-phieu-buoc-{step.number}.docx"
+
+
+def minutes_title(round_input: RoundInput, decision: RoundDecision, step: ProcedureStep) -> str:
+    """The minutes' title as lists of papers name it: "Biên bản kiểm phiếu giới thiệu nhân sự quy
+    hoạch tại Hội nghị cán bộ chủ chốt ngày 07/04/2022" (the date when the conference has one)."""
+    conference = decision.conferences.get(step.number)
+    name = (conference.name if conference and conference.name else None) or step.conference
+    when = f" ngày {short_date(conference.date)}" if conference and conference.date else ""
+    what = vote_purpose(round_input, step).split(" chức danh")[0]
+    return f"Biên bản kiểm phiếu {what} tại {name}{when}"
 
 
 def _listed(passers: list[Passer]) -> str:
