@@ -7,7 +7,8 @@ candidate's votes per step (for, against, the head's mark), the eligibility inpu
 given with its precision, sex, reference date, retirement month, months remaining and required,
 object and source position matched), the rule set applied and the date that selected it, each
 person's unique code, the input's SHA-256, the docgen version, and the outcomes with their
-reasons, quotas and ties.
+reasons (the unit's "Lý do không đề nghị" included), quotas and ties, and for everyone planned
+before the round whether they stay, with the automatic-removal grounds they meet (domain.md §3).
 
 The record is built through the pydantic models below; they are the single source of its JSON
 Schema (``record_schema``, printed by ``docgen schema --record`` and published as
@@ -49,8 +50,9 @@ from docgen.models import (
     RoundKind,
     Title,
 )
-from docgen.rules.eligibility import Eligibility, position_matches
+from docgen.rules.eligibility import Eligibility, check_eligibility, position_matches
 from docgen.rules.retirement import retirement_month
+from docgen.rules.rulesets import RuleSet
 from docgen.values import PartialDate
 from docgen.vietnamese import fold_key
 
@@ -228,6 +230,10 @@ class StepVotes(_Record):
     votes: int = Field(description="Đồng ý: votes for")
     votes_against: int | None = Field(description="Không đồng ý, when given")
     head_choice: bool = Field(description="The row's “Người đứng đầu chọn” mark")
+    not_proposed_reason: str | None = Field(
+        description="The row's “Lý do không đề nghị”: on the deciding step, the unit does not "
+        "propose the person although the count would; the next in rank takes the place"
+    )
     base: int = Field(description="The step's base at its conference")
     base_kind: BaseName
     percent: str = Field(description='Exact percentage, a fraction ("250/3")')
@@ -269,6 +275,28 @@ class RemovalVoteRecord(_Record):
     removed: bool
 
 
+class PlannedBefore(_Record):
+    """A person planned for the title before this round ("Chức danh đã quy hoạch"): whether
+    they stay, and the inputs of the automatic-removal grounds (domain.md §3)."""
+
+    name: str
+    code: str
+    object: int | None = Field(description="1, 2, or null when the position is no source")
+    remaining_months: int
+    required_months: int = Field(
+        description="Months the round requires of them: less left is past the planning age"
+    )
+    required_by: Literal["review_months", "object_1_months", "object_2_months"]
+    grounds: list[str] = Field(
+        description="Automatic-removal grounds met, as printed: past the planning age, "
+        "disciplined at khiển trách or above, already holding the title or a higher one"
+    )
+    result: Literal["kept", "removed_by_vote", "removed_on_ground"] = Field(
+        description="kept; removed by the removal vote; or removed on a ground whatever the "
+        "vote gave"
+    )
+
+
 class TieRecord(_Record):
     """Several people share the last place's votes at the deciding step."""
 
@@ -292,11 +320,16 @@ class TitleRecord(_Record):
     source_2: list[str]
     proposed: list[str]
     proposed_codes: list[str]
-    removed: list[str]
+    removed: list[str] = Field(
+        description="Those who leave the planning: by the removal vote, then on a ground"
+    )
     removed_codes: list[str]
     kept: list[str]
     kept_codes: list[str]
     removal_votes: list[RemovalVoteRecord]
+    planned_before: list[PlannedBefore] = Field(
+        description="Everyone planned for the title before this round, in sheet order"
+    )
     tie: TieRecord | None
     candidates: list[CandidateRecord]
 
@@ -448,16 +481,20 @@ def _source_matched(cadre: Cadre, title: Title, obj: int | None) -> str | None:
     return next((s for s in sources if position_matches(cadre.position, s)), None)
 
 
+RequiredBy = Literal["review_months", "object_1_months", "object_2_months"]
+
+
+def _required_by(obj: int | None, round_kind: RoundKind) -> RequiredBy:
+    """Which rule-set value the months condition uses (docgen.rules.eligibility)."""
+    if obj == 2:
+        return "object_2_months"
+    return "review_months" if round_kind == RoundKind.REVIEW else "object_1_months"
+
+
 def _eligibility(
     cadre: Cadre, title: Title, round_kind: RoundKind, facts: Eligibility
 ) -> EligibilityFacts:
-    required_by: Literal["review_months", "object_1_months", "object_2_months"]
-    if facts.object == 2:
-        required_by = "object_2_months"
-    elif round_kind == RoundKind.REVIEW:
-        required_by = "review_months"
-    else:
-        required_by = "object_1_months"
+    required_by = _required_by(facts.object, round_kind)
     return EligibilityFacts(
         object=facts.object,
         source_matched=_source_matched(cadre, title, facts.object),
@@ -480,6 +517,7 @@ def _step_votes(round_input: RoundInput, outcome: StepOutcome) -> StepVotes:
         votes=outcome.votes,
         votes_against=row.votes_against,
         head_choice=row.head_choice,
+        not_proposed_reason=row.not_proposed_reason,
         base=outcome.base,
         base_kind=outcome.base_kind.value,
         percent=str(outcome.percent),
@@ -506,7 +544,43 @@ def _candidate(
     )
 
 
-def _title(round_input: RoundInput, title: TitleDecision, codes: list[str]) -> TitleRecord:
+def _planned_before(
+    round_input: RoundInput, title: TitleDecision, rules: RuleSet, codes: list[str]
+) -> list[PlannedBefore]:
+    info = round_input.info
+    key = fold_key(title.title.name)
+    voted = {r.cadre_index: r for r in title.removals if r.outcome.passed}
+    grounds = {a.cadre_index: a.grounds for a in title.auto_removals}
+    entries = []
+    for index, cadre in enumerate(round_input.cadres):
+        if key not in {fold_key(t) for t in cadre.planned_titles}:
+            continue
+        facts = check_eligibility(cadre, title.title, info.round_kind, info.reference_date, rules)
+        if index in voted:
+            result: Literal["kept", "removed_by_vote", "removed_on_ground"] = "removed_by_vote"
+            met = voted[index].grounds
+        elif index in grounds:
+            result, met = "removed_on_ground", grounds[index]
+        else:
+            result, met = "kept", ()
+        entries.append(
+            PlannedBefore(
+                name=cadre.full_name,
+                code=codes[index],
+                object=facts.object,
+                remaining_months=facts.remaining,
+                required_months=facts.required,
+                required_by=_required_by(facts.object, info.round_kind),
+                grounds=list(met),
+                result=result,
+            )
+        )
+    return entries
+
+
+def _title(
+    round_input: RoundInput, title: TitleDecision, rules: RuleSet, codes: list[str]
+) -> TitleRecord:
     index = {id(c): i for i, c in enumerate(round_input.cadres)}
 
     def code_of(cadre: Cadre) -> str:
@@ -554,6 +628,7 @@ def _title(round_input: RoundInput, title: TitleDecision, codes: list[str]) -> T
         kept=[c.full_name for c in title.kept],
         kept_codes=[code_of(c) for c in title.kept],
         removal_votes=removal_votes,
+        planned_before=_planned_before(round_input, title, rules, codes),
         tie=tie,
         candidates=[_candidate(round_input, title.title, c, codes) for c in title.candidates],
     )
@@ -627,7 +702,7 @@ def build_record(
         ],
         people=people,
         complete=decision.complete,
-        titles=[_title(round_input, t, codes) for t in decision.titles],
+        titles=[_title(round_input, t, rules, codes) for t in decision.titles],
         documents=documents,
         warnings=warnings,
     )

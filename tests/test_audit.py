@@ -84,6 +84,50 @@ def _passes(votes: int, base: int, step: dict[str, Any]) -> bool:
 
 
 _BASES = {"convened": "convened", "present": "present", "valid": "ballots_valid"}
+_DISCIPLINE = (
+    "khiển trách",
+    "cảnh cáo",
+    "hạ bậc lương",
+    "giáng chức",
+    "cách chức",
+    "buộc thôi việc",
+    "khai trừ",
+)
+
+
+def _object(position: str, title: dict[str, Any]) -> int | None:
+    """Đối tượng 1 or 2 by the title's source positions; everyone is 1 when it names none."""
+    if not title["source_1"] and not title["source_2"]:
+        return 1
+    if any(_under(position, s) for s in title["source_1"]):
+        return 1
+    if any(_under(position, s) for s in title["source_2"]):
+        return 2
+    return None
+
+
+def _required(obj: int | None, review: bool, rules: dict[str, Any]) -> int:
+    if obj == 2:
+        return int(rules["object_2_months"])
+    return int(rules["review_months"] if review else rules["object_1_months"])
+
+
+def _higher(title: dict[str, Any], titles: list[dict[str, Any]]) -> list[str]:
+    """The round's titles that have ``title`` among their sources, directly or through another."""
+    above: list[str] = []
+    frontier = [title["title"]]
+    while frontier:
+        lower = frontier.pop()
+        for other in titles:
+            name = other["title"]
+            if (
+                name != title["title"]
+                and name not in above
+                and any(_under(lower, s) for s in other["source_1"] + other["source_2"])
+            ):
+                above.append(name)
+                frontier.append(name)
+    return above
 
 
 def recompute(record: dict[str, Any]) -> dict[str, Any]:
@@ -120,23 +164,39 @@ def recompute(record: dict[str, Any]) -> dict[str, Any]:
 
     for title in record["titles"]:
         counted: dict[tuple[str, int], tuple[int, str, bool]] = {}
-        removed = set()
+        voted_out = set()
         for vote in title["removal_votes"]:
             step = steps[vote["step"]]
             assert step["kind"] == "removal"
-            if _passes(vote["votes"], base(vote["step"]), step):
-                removed.add(vote["code"])
+            passed = _passes(vote["votes"], base(vote["step"]), step)
+            if passed:
+                voted_out.add(vote["code"])
             counted[(vote["code"], vote["step"])] = (
                 base(vote["step"]),
                 str(Fraction(vote["votes"] * 100, base(vote["step"]))),
-                _passes(vote["votes"], base(vote["step"]), step),
+                passed,
             )
+        # Those planned before leave on the vote, or on an automatic-removal ground (domain.md §3).
         key = _fold(title["title"])
-        kept = {
-            code
-            for code, p in people.items()
-            if code not in removed and key in {_fold(t) for t in p["planned_titles"]}
-        }
+        higher = _higher(title, record["titles"])
+        planned_before = {}
+        for code, p in people.items():
+            if key not in {_fold(t) for t in p["planned_titles"]}:
+                continue
+            obj = _object(p["position"], title)
+            remaining, required = retirement[code] - reference, _required(obj, review, rules)
+            grounds = (
+                remaining < required
+                or any(form in _fold(p["discipline"] or "") for form in _DISCIPLINE)
+                or any(_under(p["position"], t) for t in [title["title"], *higher])
+            )
+            if code in voted_out:
+                result = "removed_by_vote"
+            else:
+                result = "removed_on_ground" if grounds else "kept"
+            planned_before[code] = (remaining, required, grounds, result)
+        removed = {c for c, (*_, result) in planned_before.items() if result != "kept"}
+        kept = {c for c, (*_, result) in planned_before.items() if result == "kept"}
 
         votes = {c["code"]: {s["step"]: s for s in c["steps"]} for c in title["candidates"]}
         outcome: dict[str, str] = {}
@@ -169,19 +229,8 @@ def recompute(record: dict[str, Any]) -> dict[str, Any]:
         eligibility = {}
         for code in votes:
             person = people[code]
-            if not title["source_1"] and not title["source_2"]:
-                obj: int | None = 1
-            elif any(_under(person["position"], s) for s in title["source_1"]):
-                obj = 1
-            elif any(_under(person["position"], s) for s in title["source_2"]):
-                obj = 2
-            else:
-                obj = None
-            if obj == 2:
-                required = rules["object_2_months"]
-            else:
-                required = rules["review_months"] if review else rules["object_1_months"]
-            remaining = retirement[code] - reference
+            obj = _object(person["position"], title)
+            remaining, required = retirement[code] - reference, _required(obj, review, rules)
             planned = {_fold(t) for t in person["planned_titles"]} | proposed_anywhere.get(
                 code, set()
             )
@@ -197,7 +246,9 @@ def recompute(record: dict[str, Any]) -> dict[str, Any]:
         final = [c for c in passers or [] if c not in outcome]
         for code in final:
             if not eligibility[code][2]:
-                outcome[code] = "ineligible"
+                outcome[code] = "ineligible"  # never proposed
+            elif votes[code][deciding["number"]]["not_proposed_reason"]:
+                outcome[code] = "not_proposed"  # the unit's reason: the next in rank moves up
         ranked = sorted(
             (c for c in final if c not in outcome),
             key=lambda c: -votes[c][deciding["number"]]["votes"],
@@ -228,6 +279,7 @@ def recompute(record: dict[str, Any]) -> dict[str, Any]:
             "quota": quota,
             "removed": removed,
             "kept": kept,
+            "planned_before": planned_before,
             "proposed": {c for c in ranked if outcome[c] == "proposed"},
             "outcomes": outcome,
             "counted": counted,
@@ -262,6 +314,15 @@ def recorded(record: dict[str, Any]) -> dict[str, Any]:
             "quota": title["quota"],
             "removed": set(title["removed_codes"]),
             "kept": set(title["kept_codes"]),
+            "planned_before": {
+                p["code"]: (
+                    p["remaining_months"],
+                    p["required_months"],
+                    bool(p["grounds"]),
+                    p["result"],
+                )
+                for p in title["planned_before"]
+            },
             "proposed": set(title["proposed_codes"]),
             "outcomes": {c["code"]: c["outcome"] for c in title["candidates"]},
             "counted": counted,
@@ -363,9 +424,20 @@ def _a_later_birth_date(record: dict[str, Any]) -> None:
     person["birth_date"]["month"] = "1980-01"  # was 1967: 36 months left, 72 needed
 
 
+def _a_kept_person_born_earlier(record: dict[str, Any]) -> None:
+    person = next(p for p in record["people"] if p["name"] == "Lò Văn Thành")
+    person["birth_date"]["month"] = "1962-03"  # past the planning age: leaves on that ground
+
+
+def _a_unit_reason_on_the_top_passer(record: dict[str, Any]) -> None:
+    _step(record, "Phó Trưởng phòng", "Quàng Văn Hùng", 4)["not_proposed_reason"] = "đủ 3 chức danh"
+
+
 @pytest.mark.parametrize(
     "change",
     [
+        _a_kept_person_born_earlier,
+        _a_unit_reason_on_the_top_passer,
         _one_more_vote_for_the_tied_runner_up,
         _half_passes_step_3,
         _a_lower_threshold_at_step_3,
@@ -515,6 +587,7 @@ def test_votes_are_recorded_exactly_with_the_printed_percentage_beside(
         "votes": 7,
         "votes_against": None,
         "head_choice": False,
+        "not_proposed_reason": None,
         "base": 14,
         "base_kind": "present",
         "percent": "50",
@@ -701,3 +774,78 @@ def test_a_record_that_breaks_the_schema_is_refused(records: dict[str, dict[str,
     }
     with pytest.raises(ValidationError):
         DecisionsRecord.model_validate(broken)
+
+
+# --- the round's edges (issue 10): each is in the record and recomputed from it --------------
+
+
+def _dossier_record(path: Path, out: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["dossier", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    record: dict[str, Any] = json.loads((out / "decisions.json").read_text(encoding="utf-8"))
+    return record
+
+
+def test_a_kept_person_past_age_and_a_units_reason_are_recorded_and_recomputed(
+    state_data: dict[str, Any], write_round: Callable[..., Path], tmp_path: Path
+) -> None:
+    thanh = next(c for c in state_data["cadres"] if c["full_name"] == "Lò Văn Thành")
+    thanh["birth_date"] = "12/03/1962"  # kept for Trưởng phòng; the removal vote kept him (0 of 5)
+    hung = next(
+        r
+        for r in state_data["results"]
+        if r["step"] == 4 and r["person"] == "Quàng Văn Hùng" and r["title"] == "Phó Trưởng phòng"
+    )
+    hung["not_proposed_reason"] = "đã được giới thiệu quy hoạch đủ 3 chức danh"
+    record = _dossier_record(write_round(state_data), tmp_path / "dossier")
+    assert recompute(record) == recorded(record)
+
+    head = _title(record, "Trưởng phòng")
+    entry = next(p for p in head["planned_before"] if p["name"] == "Lò Văn Thành")
+    assert entry == {
+        "name": "Lò Văn Thành",
+        "code": "VP01",
+        "object": 1,
+        "remaining_months": 5,
+        "required_months": 72,
+        "required_by": "review_months",
+        "grounds": ["quá tuổi quy hoạch: còn 5 tháng, cần 72 tháng"],
+        "result": "removed_on_ground",
+    }
+    assert head["removed"] == ["Đỗ Minh Đức", "Lò Văn Thành"] and head["kept"] == []
+    duc = next(p for p in head["planned_before"] if p["name"] == "Đỗ Minh Đức")
+    assert duc["result"] == "removed_by_vote"
+
+    deputy = _title(record, "Phó Trưởng phòng")
+    hung_record = _candidate(record, "Phó Trưởng phòng", "Quàng Văn Hùng")
+    assert (hung_record["outcome"], hung_record["reason"]) == (
+        "not_proposed",
+        "đã được giới thiệu quy hoạch đủ 3 chức danh",
+    )
+    assert hung_record["steps"][-1]["not_proposed_reason"] == hung_record["reason"]
+    assert sorted(deputy["proposed"]) == ["Phạm Văn Ân", "Trần Thị Mai"]  # the next in rank
+    assert deputy["tie"] is None
+
+
+def test_a_preparation_conference_with_attendance_is_recorded(
+    party_data: dict[str, Any], write_round: Callable[..., Path], tmp_path: Path
+) -> None:
+    conference = next(c for c in party_data["conferences"] if c["step"] == 2)
+    conference.update(convened=5, present=5, absent_with_reason=0)
+    record = _dossier_record(write_round(party_data), tmp_path / "dossier")
+    assert _conference(record, 2) == {
+        "step": 2,
+        "name": "Hội nghị Ban Thường vụ Đảng ủy (lần 1)",
+        "date": "2022-03-04",
+        "convened": 5,
+        "present": 5,
+        "absent": 0,
+        "absent_with_reason": 0,
+        "absent_without_reason": 0,
+        "ballots_issued": None,
+        "ballots_returned": None,
+        "ballots_valid": None,
+        "ballots_invalid": None,
+    }
+    assert _procedure_step(record, 2)["kind"] == "preparation"
+    assert recompute(record) == recorded(record)
