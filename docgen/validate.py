@@ -192,7 +192,9 @@ def _cells(source: SourceMap, finding: Finding) -> str:
     located = [source.locate(finding.collection, i, finding.field) for i in finding.cells]
     letters = [loc.column.split(" ")[0] for loc in located]
     if all(letter.isalpha() and letter.isupper() for letter in letters):
-        return "cells " + ", ".join(f"{c}{loc.row}" for c, loc in zip(letters, located, strict=True))
+        return "cells " + ", ".join(
+            f"{c}{loc.row}" for c, loc in zip(letters, located, strict=True)
+        )
     return "rows " + ", ".join(str(loc.row) for loc in located)
 
 
@@ -437,8 +439,10 @@ def _conference_invariants(index: int, c: Conference, ballots: bool = True) -> I
             "ballots issued",
         ),
     )
+    too_many: set[str] = set()
     for field_name, value, _, limit, what, limit_what in pairs if ballots else pairs[:1]:
         if value is not None and limit is not None and value > limit:
+            too_many.add(field_name)
             yield _error(
                 "conferences",
                 index,
@@ -447,7 +451,12 @@ def _conference_invariants(index: int, c: Conference, ballots: bool = True) -> I
                 expected=f"at most {limit}",
                 found=str(value),
             )
-    if ballots and None not in (c.ballots_valid, c.ballots_invalid, c.ballots_returned):
+    returned_known = "ballots_returned" not in too_many  # else already reported impossible
+    if (
+        ballots
+        and returned_known
+        and None not in (c.ballots_valid, c.ballots_invalid, c.ballots_returned)
+    ):
         assert c.ballots_valid is not None and c.ballots_invalid is not None
         if c.ballots_valid + c.ballots_invalid != c.ballots_returned:
             yield _error(

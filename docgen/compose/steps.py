@@ -24,6 +24,7 @@ __all__ = [
     "deciding_passers",
     "named",
     "tie_sentence",
+    "unit_reason_phrase",
 ]
 
 BASE_LABELS = {
@@ -143,6 +144,8 @@ class Standing:
     TIE_OPEN = "tie_open"
     INELIGIBLE = "ineligible"
     OTHER = "other"
+    """Not proposed for another reason: dropped, or the unit's recorded reason ("Lý do không
+    đề nghị", outcome ``Outcome.NOT_PROPOSED``)."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,9 @@ class Passer:
         return f"{text}, {self.outcome.percent_text}%" if percent else text
 
     def why_not(self, title: TitleDecision) -> str:
-        """Why this passer is not proposed, as the submission and the minutes word it."""
+        """Why this passer is not proposed, as the minutes word it after the name ("nằm ngoài
+        số lượng", "không đề nghị do <the unit's reason>"); the submission puts "do" before it
+        (``because``)."""
         if self.standing == Standing.OUTSIDE:
             return "nằm ngoài số lượng"
         if self.standing == Standing.TIE_LOST and title.tie is not None:
@@ -181,7 +186,30 @@ class Passer:
         if self.standing == Standing.INELIGIBLE:
             reason = self.candidate.reason
             return "không đủ điều kiện quy hoạch" + (f" ({reason})" if reason else "")
+        if self.candidate.outcome == Outcome.NOT_PROPOSED:
+            return f"không đề nghị do {unit_reason_phrase(self.candidate.unit_reason)}"
         return self.candidate.reason or Outcome.LABELS.get(self.candidate.outcome, "").lower()
+
+    def because(self, title: TitleDecision) -> str:
+        """Why this passer is not proposed, after "do" in the submission: as ``why_not``, but
+        the unit's reason as it is ("do đã được giới thiệu quy hoạch đủ 3 chức danh")."""
+        if self.candidate.outcome == Outcome.NOT_PROPOSED:
+            return unit_reason_phrase(self.candidate.unit_reason)
+        return self.why_not(title)
+
+
+def unit_reason_phrase(reason: str) -> str:
+    """The unit's "Lý do không đề nghị" as it follows "do" in a sentence: "Đã được giới thiệu
+    đủ 3 chức danh." → "đã được giới thiệu đủ 3 chức danh" (a leading "do" / "vì" and the
+    final full stop dropped)."""
+    text = reason.strip().rstrip(".;").strip()
+    for word in ("do ", "vì ", "lý do: ", "lý do "):
+        if text.lower().startswith(word):
+            text = text[len(word) :].strip()
+            break
+    if len(text) > 1 and not text[1].isupper():  # keep an abbreviation (UBND …) as written
+        text = text[:1].lower() + text[1:]
+    return text
 
 
 def deciding_passers(title: TitleDecision, step: ProcedureStep) -> list[Passer]:

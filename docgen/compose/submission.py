@@ -2,10 +2,12 @@
 
 Contents (domain.md §5): Kính gửi the approving body; legal bases of the rule set in force on its
 date (or the unit's own); the procedure as it ran, each step saying what it did (who took part,
-attendance, ballots, what was adopted, removed or passed; preparation steps too); removals; each
-title's quota for the round and every person who passed the deciding step, proposed or not and
-why (domain.md §2); the proposed list with votes at the deciding step; attachments; Nơi nhận
-starting "- Như trên".
+attendance, ballots, what was adopted, removed or passed; preparation steps too, with the
+attendance of one that met); removals, by the vote or on an automatic-removal ground (domain.md
+§3: those kept from earlier planning who meet one are never listed as continuing); each title's
+quota for the round and every person who passed the deciding step, proposed or not and why (the
+unit's recorded reason among them; domain.md §2); the proposed list with votes at the deciding
+step; attachments; Nơi nhận starting "- Như trên".
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from docgen.compose.steps import (
     threshold_phrase,
     votes_at,
 )
-from docgen.decide import RoundDecision, TitleDecision
+from docgen.decide import AutoRemoval, RoundDecision, TitleDecision
 from docgen.models import Conference, IssuerKind, ProcedureStep, RoundInput, RoundKind, StepKind
 from docgen.rules.recipients import archive_line, recipient_lines
 from docgen.vietnamese import fold_key
@@ -174,6 +176,19 @@ def _step_lines(round_input: RoundInput, decision: RoundDecision, step: Procedur
     return lines
 
 
+def _vote_held(auto: AutoRemoval) -> str:
+    """ "; bỏ phiếu đưa ra khỏi quy hoạch: 2/5 phiếu (40,00% …) đồng ý" when a removal vote was
+    held on them and did not remove them (the ground removes them whatever it gave)."""
+    vote = auto.vote
+    if vote is None:
+        return ""
+    outcome = vote.outcome
+    return (
+        f"; kết quả bỏ phiếu đưa ra khỏi quy hoạch: {outcome.votes}/{outcome.base} phiếu "
+        f"({outcome.percent_text}% so với {BASE_LABELS[outcome.base_kind]}) đồng ý"
+    )
+
+
 def _title_account(round_input: RoundInput, title: TitleDecision, deciding: ProcedureStep) -> str:
     """One title's quota for the round and every passer of the deciding step: proposed, or not
     and why (outside the quota, the head's choice in a tie, ineligible, another recorded reason)."""
@@ -198,7 +213,7 @@ def _title_account(round_input: RoundInput, title: TitleDecision, deciding: Proc
         text += (
             " Không đề nghị: "
             + "; ".join(
-                f"đồng chí {p.name} ({p.votes_text()}) do {p.why_not(title)}" for p in others
+                f"đồng chí {p.name} ({p.votes_text()}) do {p.because(title)}" for p in others
             )
             + "."
         )
@@ -247,6 +262,12 @@ def submission_context(
                     f"({vote.outcome.percent_text}% so với {BASE_LABELS[vote.outcome.base_kind]}) "
                     "đồng ý đưa ra khỏi quy hoạch."
                 )
+        for auto in title.auto_removals:
+            removals.append(
+                f"- Đồng chí {auto.cadre.full_name}, {auto.cadre.position_and_unit}, quy hoạch "
+                f"chức danh {title.title.name}: thuộc trường hợp đưa ra khỏi quy hoạch "
+                f"({auto.ground})" + _vote_held(auto) + "."
+            )
         if title.kept:
             kept.append(
                 f"- Chức danh {title.title.name}: đồng chí "

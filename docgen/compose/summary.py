@@ -2,7 +2,9 @@
 
 Layout (domain.md §5): "(Kèm theo Tờ trình số … ngày …)" under the title; a column-number row
 under the header; rows grouped by term (A., B.) then by title (I., II.); those removed in their
-own group; the date of birth in the Nam or Nữ column.
+own group, by the vote or on an automatic-removal ground (the ground printed: domain.md §3);
+the date of birth in the Nam or Nữ column. A passer of the deciding step the unit does not
+propose ("Lý do không đề nghị") is listed under the title with the reason.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from typing import Any
 
 from docgen.compose.common import group_numeral, number_symbol, place_date, signature_context
 from docgen.compose.steps import BASE_LABELS
-from docgen.decide import CandidateDecision, RoundDecision
+from docgen.decide import CandidateDecision, Outcome, RoundDecision, TitleDecision
 from docgen.models import Cadre, Gender, RoundInput, StepKind
-from docgen.vietnamese import pad_short_dates, short_date
+from docgen.vietnamese import name_sort_key, pad_short_dates, short_date
 
 __all__ = [
     "summary_review_context",
@@ -23,7 +25,32 @@ __all__ = [
     "group_row",
     "table_common",
     "titles_and_term",
+    "removed_rows",
+    "not_proposed",
 ]
+
+
+def removed_rows(title: TitleDecision) -> list[tuple[Cadre, str]]:
+    """Those who leave the planning of ``title`` and how the table says it: "Đưa ra khỏi quy
+    hoạch" (by the removal vote), "Đưa ra khỏi quy hoạch (quá tuổi quy hoạch: còn 27 tháng, cần
+    72 tháng)" (on an automatic-removal ground)."""
+    rows = [(vote.cadre, "Đưa ra khỏi quy hoạch") for vote in title.voted_out]
+    rows += [(auto.cadre, f"Đưa ra khỏi quy hoạch ({auto.ground})") for auto in title.auto_removals]
+    return rows
+
+
+def not_proposed(title: TitleDecision) -> list[CandidateDecision]:
+    """Passers of the deciding step the unit does not propose, with its reason ("Lý do không
+    đề nghị"), in name order."""
+    found = [c for c in title.candidates if c.outcome == Outcome.NOT_PROPOSED]
+    return sorted(
+        found, key=lambda c: (name_sort_key(c.cadre.full_name), c.cadre.birth_date.month_index())
+    )
+
+
+def not_proposed_text(candidate: CandidateDecision) -> str:
+    """ "Không đề nghị (đã được giới thiệu quy hoạch đủ 3 chức danh)"."""
+    return f"{Outcome.LABELS[Outcome.NOT_PROPOSED]} ({candidate.unit_reason})"
 
 
 def attached_to(round_input: RoundInput) -> str:
@@ -108,11 +135,14 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
         for candidate in title.proposed:
             index += 1
             rows.append(row(candidate.cadre, index, title.title.name, "Bổ sung quy hoạch"))
-    removed = [(title, cadre) for title in decision.titles for cadre in title.removed]
+        for candidate in not_proposed(title):
+            index += 1
+            rows.append(row(candidate.cadre, index, "", not_proposed_text(candidate)))
+    removed = [pair for title in decision.titles for pair in removed_rows(title)]
     if removed:
         rows.append(group_row("B", "ĐƯA RA KHỎI QUY HOẠCH"))
-        for index, (_title, cadre) in enumerate(removed, start=1):
-            rows.append(row(cadre, index, "", "Đưa ra khỏi quy hoạch"))
+        for index, (cadre, proposal) in enumerate(removed, start=1):
+            rows.append(row(cadre, index, "", proposal))
     return {
         **table_common(round_input, titles_and_term(round_input)),
         "years": [f"Năm {year}" for year in years],
@@ -121,7 +151,9 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
 
 
 def summary_next_term_context(round_input: RoundInput, decision: RoundDecision) -> dict[str, Any]:
-    """The new-term table: those proposed per title, with votes and % at every voting step."""
+    """The new-term table: those proposed per title, with votes and % at every voting step; then
+    those the unit does not propose (the reason in the note), and a group of those who leave
+    earlier planning (by a removal vote or on a ground, said in the note)."""
     info = round_input.info
     voting = [s for s in decision.procedure if s.kind == StepKind.NOMINATION]
     fixed = 8
@@ -149,6 +181,19 @@ def summary_next_term_context(round_input: RoundInput, decision: RoundDecision) 
             if title.tie and candidate in title.tie.chosen:
                 note = "Người đứng đầu lựa chọn khi bằng phiếu"
             data.update(proposed_title=title.title.name, steps=step_cells(candidate), note=note)
+            rows.append(data)
+        for index, candidate in enumerate(not_proposed(title), start=len(title.proposed) + 1):
+            data = identity_row(candidate.cadre, index)
+            data.update(
+                proposed_title="", steps=step_cells(candidate), note=not_proposed_text(candidate)
+            )
+            rows.append(data)
+    removed = [pair for title in decision.titles for pair in removed_rows(title)]
+    if removed:
+        rows.append(group_row("B", "ĐƯA RA KHỎI QUY HOẠCH"))
+        for index, (cadre, proposal) in enumerate(removed, start=1):
+            data = identity_row(cadre, index)
+            data.update(proposed_title="", steps=["" for _ in voting], note=proposal)
             rows.append(data)
     return {
         **table_common(round_input, titles_and_term(round_input)),
