@@ -85,9 +85,9 @@ def open_ties(validated: Validated, decision: RoundDecision) -> list[OpenTie]:
     """The ties at the last place that wait for the head's choice, in the titles' order."""
     source = validated.loaded.source
     found = []
-    for title in decision.titles:
+    for title in decision.open_ties:
         tie = title.tie
-        if tie is None or tie.resolved:
+        if tie is None:
             continue
         ordered = sorted(
             tie.tied,
@@ -220,15 +220,6 @@ def _voting_steps(decision: RoundDecision) -> str:
     return ", ".join(str(s.number) for s in decision.procedure if s.kind != StepKind.PREPARATION)
 
 
-def _counted(model: RoundInput, decision: RoundDecision, step: ProcedureStep) -> bool:
-    """Whether the votes of ``step`` are entered (a valid round has all of its rows or none),
-    or the round is complete and the step's conference is recorded (a removal vote with nobody
-    planned has no rows: the dossier still holds its minutes)."""
-    if any(r.step == step.number and r.votes_for is not None for r in model.results):
-        return True
-    return decision.complete and step.number in decision.conferences
-
-
 def _not_counted(validated: Validated, model: RoundInput, step: ProcedureStep) -> Problem:
     """Why the minutes of ``step`` cannot be written yet: what is missing, at the place to fill."""
     source = validated.loaded.source
@@ -290,7 +281,7 @@ def write_minutes(
             found=str(step_number),
         )
         raise InputError(Report([*validated.report.problems, refusal]))
-    if not _counted(model, decision, step):
+    if step.number not in decision.counted_steps:
         refusal = _not_counted(validated, model, step)
         raise InputError(Report([*validated.report.problems, refusal]))
     paper = Paper(
@@ -310,25 +301,19 @@ def _names(cadres: list[Cadre]) -> str:
 
 
 def _step_state(model: RoundInput, decision: RoundDecision, step: ProcedureStep) -> str:
-    conference = decision.conferences.get(step.number)
+    """What status says of ``step``: done / to do (preparation); counted, held with nobody to
+    vote on, ballots ready, held with no results, to do (voting)."""
+    rows = [r for r in model.results if r.step == step.number]
     if step.kind == StepKind.PREPARATION:
-        held = conference is not None and (conference.date or conference.present is not None)
-        return "done" if held else "to do"
-    if any(r.step == step.number and r.votes_for is not None for r in model.results):
-        return "counted"
-    if any(r.step == step.number for r in model.results):
+        return "done" if step.number in decision.done_steps else "to do"
+    if step.number in decision.counted_steps:
+        return "counted" if rows else "held, nobody to vote on"
+    if rows:
         return "ballots ready, not counted"
+    conference = decision.conferences.get(step.number)
     if conference is not None and conference.present is not None:
         return "held, no results"
     return "to do"
-
-
-def _next_step(decision: RoundDecision, states: dict[int, str]) -> ProcedureStep | None:
-    """The first step after the last one done or counted (the first step when none is): a
-    preparation step held counts as done, so a next-term round goes on to its first vote."""
-    done = [s.number for s in decision.procedure if states[s.number] in {"done", "counted"}]
-    last = max(done) if done else None
-    return next((s for s in decision.procedure if last is None or s.number > last), None)
 
 
 def round_status(path: Path) -> list[str]:
@@ -345,7 +330,7 @@ def round_status(path: Path) -> list[str]:
     for step in decision.procedure:
         lines.append(f"  step {step.number}: {step.conference}: {states[step.number]}")
     ties = open_ties(validated, decision)
-    following = _next_step(decision, states)
+    following = decision.step(decision.next_step) if decision.next_step is not None else None
     if ties:
         lines.append(
             "the round is counted and waits for the head's choice: then `docgen dossier` writes "
@@ -354,8 +339,7 @@ def round_status(path: Path) -> list[str]:
         for tie in ties:
             lines.append(
                 f"  waiting for the head's choice: {tie.title.title.name}: {tie.description()}; "
-                f"mark “x” for {tie.tie.places} of them in "
-                f"{tie.where()}"
+                f"mark “x” for {tie.tie.places} of them in {tie.where()}"
             )
     elif decision.complete:
         lines.append("the round is complete: `docgen dossier` writes its papers")
@@ -366,8 +350,13 @@ def round_status(path: Path) -> list[str]:
         parts = [f"{title.title.name} (quota {title.title.quota}):"]
         if title.kept:
             parts.append("kept " + _names(title.kept) + ";")
-        if title.removed:
-            parts.append("removed " + _names(title.removed) + ";")
+        if title.voted_out:
+            parts.append("removed " + _names([r.cadre for r in title.voted_out]) + ";")
+        for leaving in sorted(
+            title.auto_removals,
+            key=lambda a: person_sort_key(a.cadre.full_name, a.cadre.birth_date.month_index()),
+        ):
+            parts.append(f"leaves on a ground: {leaving.cadre.full_name} ({leaving.ground});")
         if id(title) in waiting and title.tie is not None:
             proposed = _names([c.cadre for c in title.proposed]) or "nobody"
             tied = _names([c.cadre for c in title.tie.tied])

@@ -421,3 +421,18 @@ def test_status_lists_people_in_name_order(state_data: dict[str, Any], write_rou
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if x.startswith("  Trưởng phòng"))
     assert "kept Lê Văn Anh, Hà Thị Ánh, Nguyễn Văn Ánh, Nguyễn Văn Ánh;" in line
+
+
+def test_status_tells_removed_by_vote_from_leaving_on_a_ground(
+    state_data: dict[str, Any], write_round
+) -> None:  # type: ignore[no-untyped-def]
+    for cadre in state_data["cadres"]:
+        if cadre["full_name"] == "Lò Văn Thành":
+            cadre["birth_date"] = "12/03/1966"  # kept from earlier planning, now past the age
+    result = run("status", str(write_round(state_data)))
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("  Trưởng phòng"))
+    assert line == (
+        "  Trưởng phòng (quota 1): removed Đỗ Minh Đức; leaves on a ground: Lò Văn Thành (quá "
+        "tuổi quy hoạch: còn 68 tháng, cần 72 tháng); proposed Cầm Thị Hoa"
+    )
