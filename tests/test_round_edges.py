@@ -700,3 +700,37 @@ def test_decisions_on_impossible_counts_are_not_reported(
         "more people present than people convened"
     ]
     assert not any("tie" in p.message for p in validated.report.problems)
+
+
+# --- all at once ------------------------------------------------------------------------------------
+
+
+def test_a_round_with_every_edge_at_once(party_data: dict, write_round: Write) -> None:
+    """A recorded preparation conference, an open tie, a kept person past the planning age and
+    a person who would be planned for 4 titles: one error, at the cell where the unit's reason
+    goes; once it is written the round is valid and waits for the head."""
+    _conference(party_data, 2).update(convened=5, present=5, absent_with_reason=0)
+    party_data["titles"][0]["quota"] = 1
+    _result(party_data, 5, "Lò Văn Dũng")["votes_for"] = 5  # ties Lê Thị Hồng Nhung
+    son = _cadre(party_data, "Đèo Văn Sơn")
+    son.update(birth_date="09/1968", planned_titles=["Ủy viên Ban Thường vụ"])
+    _cadre(party_data, "Trần Văn Đạt")["planned_titles"] = ["A", "B", "C"]
+    path = write_round(party_data)
+    result = _run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "1 error, 3 warnings", result.output
+    assert "column not_proposed_reason: error: Trần Văn Đạt would be planned for 4 titles" in (
+        result.output
+    )
+    _result(party_data, 5, "Trần Văn Đạt")["not_proposed_reason"] = REASON
+    result = _run("validate", str(write_round(party_data)))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "0 errors, 3 warnings", result.output
+    assert "warning: tie at the last place for Bí thư Đảng ủy at step 5" in result.output
+    assert (
+        "warning: Đèo Văn Sơn leaves the planning for Ủy viên Ban Thường vụ: quá tuổi quy hoạch: "
+        "còn 59 tháng, cần 60 tháng" in result.output
+    )
+    decision = _decision(write_round(party_data))
+    assert decision.waiting and decision.next_step is None
+    assert _names(_title(decision, "Phó Bí thư Đảng ủy").proposed) == ["Cầm Thị Ngọc"]
