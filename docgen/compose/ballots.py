@@ -16,7 +16,7 @@ from docgen.compose.common import titles_phrase
 from docgen.decide import Roster, RoundDecision, TitleDecision
 from docgen.models import BallotForm, Cadre, ProcedureStep, RoundInput, StepKind
 from docgen.rules.eligibility import cadre_object, check_eligibility
-from docgen.vietnamese import ascii_slug, fold_key, name_sort_key, short_date
+from docgen.vietnamese import ascii_slug, fold_key, person_sort_key, short_date
 
 __all__ = ["Ballot", "ballot_candidates", "ballot_file_names", "step_ballots", "SLUG_LIMIT"]
 
@@ -37,7 +37,9 @@ class Ballot:
 
 
 def _sorted(cadres: list[Cadre]) -> list[Cadre]:
-    return sorted(cadres, key=lambda c: (name_sort_key(c.full_name), c.birth_date.month_index()))
+    """``cadres`` in official order: given name first, letters then tones inside each word, the
+    older first for the same name (vietnamese.md, "Sorting people")."""
+    return sorted(cadres, key=lambda c: person_sort_key(c.full_name, c.birth_date.month_index()))
 
 
 def ballot_candidates(
