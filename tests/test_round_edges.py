@@ -290,6 +290,26 @@ def test_holding_the_title_or_a_higher_one_is_a_ground(
     assert [a.grounds for a in deputy.auto_removals] == ([(ground,)] if ground else [])
 
 
+def test_a_title_higher_through_a_chain_of_sources_is_a_ground(
+    state_data: dict, write_round: Write
+) -> None:
+    state_data["titles"].append(
+        {"name": "Chánh Văn phòng", "quota": 1, "source_1": ["Trưởng phòng"]}
+    )
+    _cadre(state_data, "Sùng A Páo")["position"] = "Chánh Văn phòng UBND tỉnh"
+    deputy = _title(_decision(write_round(state_data)), "Phó Trưởng phòng")
+    assert [a.grounds for a in deputy.auto_removals] == [
+        ("đã giữ chức vụ Chánh Văn phòng, cao hơn chức danh Phó Trưởng phòng",)
+    ]
+
+
+def test_every_ground_met_is_named(state_data: dict, write_round: Write) -> None:
+    _cadre(state_data, "Lò Văn Thành").update(birth_date="07/1963", discipline="Cảnh cáo")
+    head = _title(_decision(write_round(state_data)), "Trưởng phòng")
+    [auto] = head.auto_removals
+    assert auto.ground == ("quá tuổi quy hoạch: còn 27 tháng, cần 72 tháng; bị kỷ luật: Cảnh cáo")
+
+
 def test_someone_the_vote_removed_keeps_the_vote_and_carries_the_ground(
     state_data: dict, write_round: Write
 ) -> None:
