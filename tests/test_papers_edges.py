@@ -155,9 +155,8 @@ def test_minutes_refuse_a_step_not_counted_yet_saying_what_is_missing(
         if row["step"] == 3:
             row.pop("votes_for")
     conference = next(c for c in data["conferences"] if c["step"] == 3)
-    for count in ("present", "absent_with_reason", "ballots_issued", "ballots_returned"):
-        conference.pop(count)
-    for count in ("ballots_valid", "ballots_invalid"):
+    counts = ("present", "absent_with_reason", "ballots_issued", "ballots_returned")
+    for count in (*counts, "ballots_valid", "ballots_invalid"):
         conference.pop(count)
     path = write_round(data)
     result = run("minutes", str(path), "--step", "3", "--out", str(out))
