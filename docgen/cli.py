@@ -299,11 +299,13 @@ def validate(workbook: Path) -> None:
     click.echo(report.render())
     decision = validated.decision
     if decision is not None and report.ok:
-        state = (
-            "complete" if decision.complete else f"in progress (at step {decision.current_step})"
+        click.echo(
+            f"round: {decision.procedure_name}, rule set {decision.rules.name}, {decision.progress}"
         )
-        click.echo(f"round: {decision.procedure_name}, rule set {decision.rules.name}, {state}")
         for title in decision.titles:
+            if title.waiting:
+                click.echo(f"  {title.title.name}: waiting for the head's choice")
+                continue
             proposed = ", ".join(c.cadre.full_name for c in title.proposed) or "—"
             click.echo(f"  {title.title.name}: proposed {proposed}")
     if not report.ok:

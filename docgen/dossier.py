@@ -21,7 +21,7 @@ from pathlib import Path
 
 from docgen.audit import decisions_record
 from docgen.compose.ballots import step_ballots
-from docgen.compose.minutes import minutes_context, vote_purpose
+from docgen.compose.minutes import minutes_context, minutes_file_name, minutes_title
 from docgen.compose.plan import plan_context, round_plan_outline
 from docgen.compose.submission import submission_context
 from docgen.compose.summary import summary_next_term_context, summary_review_context
@@ -34,7 +34,6 @@ from docgen.papers import open_ties, tie_problems, without_tie_findings
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
 from docgen.values import quoted
-from docgen.vietnamese import short_date
 
 __all__ = [
     "plan_documents",
@@ -71,14 +70,11 @@ def plan_documents(round_input: RoundInput, decision: RoundDecision) -> list[Pap
     for step in decision.procedure:
         if step.kind == StepKind.PREPARATION or step.number not in decision.conferences:
             continue
-        conference = decision.conferences[step.number]
-        name = conference.name or step.conference
-        when = f" ngày {short_date(conference.date)}" if conference.date else ""
         minutes.append(
             Paper(
-                f"bien-ban-kiem-phieu-buoc-{step.number}.docx",
+                minutes_file_name(step),
                 "minutes",
-                f"Biên bản kiểm phiếu {vote_purpose(round_input, step).split(' chức danh')[0]} tại {name}{when}",
+                minutes_title(round_input, decision, step),
                 minutes_context(round_input, decision, step),
             )
         )

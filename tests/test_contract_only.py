@@ -220,9 +220,13 @@ def test_a_workbook_from_the_contract_alone_gives_a_correct_dossier(tmp_path: Pa
         {
             "step": 2,
             "votes": 5,
+            "votes_against": None,
+            "head_choice": False,
+            "not_proposed_reason": None,
             "base": 18,
             "base_kind": "present",
-            "percent": 27.78,
+            "percent": "250/9",
+            "percent_text": "27,78",
             "passed": False,
         }
     ]

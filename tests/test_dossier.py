@@ -89,9 +89,13 @@ def test_decisions_record_has_the_audit_fields(tmp_path: Path) -> None:
     assert lan["steps"][1] == {
         "step": 3,
         "votes": 7,
+        "votes_against": None,
+        "head_choice": False,
+        "not_proposed_reason": None,
         "base": 14,
         "base_kind": "present",
-        "percent": 50.0,
+        "percent": "50",
+        "percent_text": "50,00",
         "passed": False,
     }
     assert lan["outcome"] == "not_passed"

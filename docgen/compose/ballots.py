@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from docgen.compose.common import titles_phrase
+from docgen.compose.common import in_name_order, titles_phrase
 from docgen.decide import Roster, RoundDecision, TitleDecision
 from docgen.models import BallotForm, Cadre, ProcedureStep, RoundInput, StepKind
 from docgen.rules.eligibility import cadre_object, check_eligibility
-from docgen.vietnamese import ascii_slug, fold_key, person_sort_key, short_date
+from docgen.vietnamese import ascii_slug, fold_key, short_date
 
 __all__ = ["Ballot", "ballot_candidates", "ballot_file_names", "step_ballots", "SLUG_LIMIT"]
 
@@ -36,12 +36,6 @@ class Ballot:
     copies: int
 
 
-def _sorted(cadres: list[Cadre]) -> list[Cadre]:
-    """``cadres`` in official order: given name first, letters then tones inside each word, the
-    older first for the same name (vietnamese.md, "Sorting people")."""
-    return sorted(cadres, key=lambda c: person_sort_key(c.full_name, c.birth_date.month_index()))
-
-
 def ballot_candidates(
     round_input: RoundInput, decision: RoundDecision, step: ProcedureStep, title: TitleDecision
 ) -> list[Cadre]:
@@ -55,9 +49,9 @@ def ballot_candidates(
             if index is not None:
                 given.append(round_input.cadres[index])
     if given:
-        return _sorted(given)
+        return in_name_order(given)
     if step.kind == StepKind.REMOVAL:
-        return _sorted(
+        return in_name_order(
             [c for c in round_input.cadres if key in {fold_key(t) for t in c.planned_titles}]
         )
     nominations = [s for s in decision.procedure if s.kind == StepKind.NOMINATION]
@@ -65,7 +59,7 @@ def ballot_candidates(
     info = round_input.info
     if position > 0:
         previous = nominations[position - 1].number
-        return _sorted(
+        return in_name_order(
             [
                 c.cadre
                 for c in title.candidates
@@ -92,7 +86,7 @@ def ballot_candidates(
         )
         if eligibility.eligible:
             sources.append(cadre)
-    return _sorted(sources)
+    return in_name_order(sources)
 
 
 def _title_slug(title: str, index: int) -> str:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from docgen.models import IssuerKind, RoundInfo, RoundInput
+from docgen.decide import CandidateDecision
+from docgen.models import Cadre, IssuerKind, RoundInfo, RoundInput
 from docgen.values import PartialDate
-from docgen.vietnamese import fold_key, long_date, number_words, roman_numeral, upper_vi
+from docgen.vietnamese import (
+    fold_key,
+    long_date,
+    number_words,
+    person_sort_key,
+    roman_numeral,
+    upper_vi,
+)
 
 __all__ = [
     "DOCUMENT_SYMBOLS",
@@ -25,7 +34,27 @@ __all__ = [
     "signing_position",
     "person_position",
     "people_count",
+    "in_name_order",
+    "candidates_in_name_order",
 ]
+
+
+def _person_key(cadre: Cadre) -> tuple:
+    return person_sort_key(cadre.full_name, cadre.birth_date.month_index())
+
+
+def in_name_order(cadres: Iterable[Cadre]) -> list[Cadre]:
+    """``cadres`` in the order of official lists: given name first, letters then tones inside
+    each word, the older first for the same name (vietnamese.md, "Sorting people"). Lists
+    grouped by title keep the groups and sort within each; counts ranked by votes (the minutes,
+    the quota fill) are not sorted by name."""
+    return sorted(cadres, key=_person_key)
+
+
+def candidates_in_name_order(candidates: Iterable[CandidateDecision]) -> list[CandidateDecision]:
+    """``candidates`` in the order of their people (see ``in_name_order``)."""
+    return sorted(candidates, key=lambda candidate: _person_key(candidate.cadre))
+
 
 DOCUMENT_SYMBOLS = {"submission": "TTr", "minutes": "BB", "plan": "KH", "report": "BC"}
 """Document-type abbreviations (format.md, "Document-type abbreviations")."""

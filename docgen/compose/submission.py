@@ -16,8 +16,10 @@ from typing import Any
 
 from docgen.compose.common import (
     DOCUMENT_SYMBOLS,
+    candidates_in_name_order,
     group_numeral,
     header_context,
+    in_name_order,
     lower_first,
     number_symbol,
     people_count,
@@ -271,7 +273,7 @@ def submission_context(
         if title.kept:
             kept.append(
                 f"- Chức danh {title.title.name}: đồng chí "
-                + ", đồng chí ".join(c.full_name for c in title.kept)
+                + ", đồng chí ".join(c.full_name for c in in_name_order(title.kept))
                 + "."
             )
 
@@ -292,7 +294,7 @@ def submission_context(
     total = 0
     for number, title in enumerate(t for t in decision.titles if t.proposed):
         rows = []
-        for index, candidate in enumerate(title.proposed, start=1):
+        for index, candidate in enumerate(candidates_in_name_order(title.proposed), start=1):
             outcome = candidate.at(deciding.number) if deciding else None
             rows.append(
                 {

@@ -11,11 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from docgen.compose.common import group_numeral, number_symbol, place_date, signature_context
+from docgen.compose.common import (
+    candidates_in_name_order,
+    group_numeral,
+    in_name_order,
+    number_symbol,
+    place_date,
+    signature_context,
+)
 from docgen.compose.steps import BASE_LABELS
 from docgen.decide import CandidateDecision, Outcome, RoundDecision, TitleDecision
 from docgen.models import Cadre, Gender, RoundInput, StepKind
-from docgen.vietnamese import name_sort_key, pad_short_dates, short_date
+from docgen.vietnamese import pad_short_dates, short_date
 
 __all__ = [
     "summary_review_context",
@@ -36,15 +43,15 @@ def removed_rows(title: TitleDecision) -> list[tuple[Cadre, str]]:
     72 tháng)" (on an automatic-removal ground)."""
     rows = [(vote.cadre, "Đưa ra khỏi quy hoạch") for vote in title.voted_out]
     rows += [(auto.cadre, f"Đưa ra khỏi quy hoạch ({auto.ground})") for auto in title.auto_removals]
-    return rows
+    order = {id(cadre): index for index, cadre in enumerate(in_name_order(c for c, _ in rows))}
+    return sorted(rows, key=lambda row: order[id(row[0])])
 
 
 def not_proposed(title: TitleDecision) -> list[CandidateDecision]:
     """Passers of the deciding step the unit does not propose, with its reason ("Lý do không
     đề nghị"), in name order."""
-    found = [c for c in title.candidates if c.outcome == Outcome.NOT_PROPOSED]
-    return sorted(
-        found, key=lambda c: (name_sort_key(c.cadre.full_name), c.cadre.birth_date.month_index())
+    return candidates_in_name_order(
+        c for c in title.candidates if c.outcome == Outcome.NOT_PROPOSED
     )
 
 
@@ -129,10 +136,10 @@ def summary_review_context(round_input: RoundInput, decision: RoundDecision) -> 
     for number, title in enumerate(decision.titles):
         rows.append(group_row(group_numeral(number), f"Chức danh {title.title.name}"))
         index = 0
-        for cadre in title.kept:
+        for cadre in in_name_order(title.kept):
             index += 1
             rows.append(row(cadre, index, title.title.name, "Tiếp tục quy hoạch"))
-        for candidate in title.proposed:
+        for candidate in candidates_in_name_order(title.proposed):
             index += 1
             rows.append(row(candidate.cadre, index, title.title.name, "Bổ sung quy hoạch"))
         for candidate in not_proposed(title):
@@ -175,7 +182,7 @@ def summary_next_term_context(round_input: RoundInput, decision: RoundDecision) 
     rows: list[dict[str, Any]] = [group_row("A", f"QUY HOẠCH NHIỆM KỲ {info.term}")]
     for number, title in enumerate(decision.titles):
         rows.append(group_row(group_numeral(number), f"Chức danh {title.title.name}"))
-        for index, candidate in enumerate(title.proposed, start=1):
+        for index, candidate in enumerate(candidates_in_name_order(title.proposed), start=1):
             data = identity_row(candidate.cadre, index)
             note = ""
             if title.tie and candidate in title.tie.chosen:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from docgen.compose.common import group_numeral
+from docgen.compose.common import candidates_in_name_order, group_numeral
 from docgen.compose.summary import group_row, identity_row, table_common, titles_and_term
 from docgen.decide import RoundDecision
 from docgen.models import Cadre, Gender, RoundInput
@@ -82,7 +82,7 @@ def trich_ngang_context(round_input: RoundInput, decision: RoundDecision) -> dic
         rows.append(
             group_row(group_numeral(number), f"Đề nghị quy hoạch chức danh {title.title.name}")
         )
-        for index, candidate in enumerate(title.proposed, start=1):
+        for index, candidate in enumerate(candidates_in_name_order(title.proposed), start=1):
             cadre = candidate.cadre
             data = identity_row(cadre, index)
             data.update(
