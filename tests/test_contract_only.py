@@ -266,3 +266,272 @@ def test_a_faulty_contract_workbook_gives_precise_errors_and_no_files(tmp_path: 
         in text
     )
     assert not out.exists()
+
+
+# --- a round at its edges (issue 10, "Done when") -------------------------------------------
+
+
+def edge_workbook(path: Path, *, reason: bool, head_choice: bool) -> Path:
+    """A custom-procedure review round from inputs.md alone with every edge of issue 10: a
+    preparation conference with attendance, a kept person past the planning age whom the
+    removal vote keeps, a person passing for 4 titles (the unit's reason on one when
+    ``reason``), which leaves a tie at the last place (settled when ``head_choice``)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(
+        workbook,
+        "Thông tin chung",
+        [
+            ["Mục", "Giá trị"],
+            ["Khối", "Nhà nước"],
+            ["Cơ quan cấp trên", "UBND TỈNH LAI CHÂU"],
+            ["Cơ quan ban hành", "SỞ NỘI VỤ"],
+            ["Ký hiệu cơ quan", "SNV"],
+            ["Địa danh", "Lai Châu"],
+            ["Loại đợt", "Rà soát, bổ sung"],
+            ["Nhiệm kỳ", "2021-2026"],
+            ["Ngày tính tuổi", datetime(2023, 3, 1)],
+            ["Quy trình", "Tùy chỉnh"],
+            ["Cấp phê duyệt", "Ban cán sự đảng UBND tỉnh"],
+            ["Số tờ trình, Ngày tờ trình", "9, 20/03/2023"],
+            ["Quyền ký, Chức vụ người ký, Người ký", "KT. GIÁM ĐỐC, PHÓ GIÁM ĐỐC, Lù Văn Khoa"],
+        ],
+    )
+    people = [
+        ["Hoàng Văn Nam", "Nam", datetime(1988, 4, 12), "Chuyên viên", "Phòng Tổ chức", None],
+        ["Lê Thị Hồng", "Nữ", datetime(1987, 9, 3), "Chuyên viên", "Phòng Hành chính", None],
+        ["Phan Văn Đạt", "Nam", "1986", "Chuyên viên", "Phòng Hành chính", None],
+        ["Trịnh Thị Mai", "Nữ", "05/1990", "Chuyên viên", "Văn phòng Sở", None],
+        [
+            "Đinh Văn Khải",
+            "Nam",
+            datetime(1964, 1, 15),
+            "Phó Trưởng phòng",
+            "Phòng Tổ chức",
+            "Trưởng phòng Tổ chức",
+        ],
+    ]
+    _sheet(
+        workbook,
+        "Cán bộ",
+        [
+            ["Họ và tên", "Giới tính", "Ngày sinh", "Chức vụ", "Đơn vị", "Chức danh đã quy hoạch"],
+            *people,
+        ],
+    )
+    titles = [
+        "Trưởng phòng Tổ chức",
+        "Trưởng phòng Hành chính",
+        "Phó Trưởng phòng Tổ chức",
+        "Phó Trưởng phòng Hành chính",
+    ]
+    _sheet(
+        workbook,
+        "Chức danh",
+        [
+            ["Chức danh", "Số lượng", "Nguồn đối tượng 1"],
+            *[[t, 1, "Chuyên viên; Phó Trưởng phòng"] for t in titles],
+        ],
+    )
+    _sheet(
+        workbook,
+        "Quy trình",
+        [
+            [
+                "Bước",
+                "Hội nghị",
+                "Thành phần",
+                "Hình thức",
+                "Loại",
+                "Ngưỡng (%)",
+                "So sánh",
+                "Cơ sở",
+                "Lấy đủ số lượng",
+            ],
+            [
+                1,
+                "Hội nghị tập thể lãnh đạo thông qua kế hoạch",
+                "Tập thể lãnh đạo Sở",
+                "biểu quyết",
+                "chuẩn bị",
+                None,
+                None,
+                None,
+                None,
+            ],
+            [
+                2,
+                "Hội nghị tập thể lãnh đạo lần 1",
+                "Tập thể lãnh đạo Sở",
+                "phiếu kín",
+                "đưa ra khỏi quy hoạch",
+                50,
+                ">",
+                "triệu tập",
+                None,
+            ],
+            [
+                3,
+                "Hội nghị cán bộ chủ chốt",
+                "Cán bộ chủ chốt của Sở",
+                "phiếu kín",
+                "giới thiệu",
+                30,
+                ">=",
+                "có mặt",
+                None,
+            ],
+            [
+                4,
+                "Hội nghị tập thể lãnh đạo lần 2",
+                "Tập thể lãnh đạo Sở",
+                "phiếu kín",
+                "giới thiệu",
+                50,
+                ">",
+                "triệu tập",
+                "x",
+            ],
+        ],
+    )
+    common = [
+        "Phòng họp Sở Nội vụ",
+        "Lù Văn Khoa",
+        "Trịnh Thị Mai",
+        "Giàng Seo Phử",
+        "Lò Thị Xuân; Đỗ Văn Tú",
+    ]
+    _sheet(
+        workbook,
+        "Hội nghị",
+        [
+            [
+                "Bước",
+                "Ngày",
+                "Bắt đầu",
+                "Kết thúc",
+                "Địa điểm",
+                "Chủ trì",
+                "Thư ký",
+                "Tổ trưởng kiểm phiếu",
+                "Thành viên tổ kiểm phiếu",
+                "Triệu tập",
+                "Có mặt",
+                "Vắng có lý do",
+                "Phiếu phát ra",
+                "Phiếu thu vào",
+                "Phiếu hợp lệ",
+                "Phiếu không hợp lệ",
+            ],
+            [1, datetime(2023, 3, 2), time(8), time(9), *common, 5, 5, 0, None, None, None, None],
+            [2, datetime(2023, 3, 6), time(8), time(9), *common, 5, 5, 0, 5, 5, 5, 0],
+            [3, datetime(2023, 3, 8), time(14), time(15, 30), *common, 20, 18, 2, 18, 18, 18, 0],
+            [4, datetime(2023, 3, 14), time(8), time(9), *common, 5, 5, 0, 5, 5, 5, 0],
+        ],
+    )
+    rows = [
+        [
+            "Bước",
+            "Chức danh",
+            "Họ và tên",
+            "Đồng ý",
+            "Không đồng ý",
+            "Người đứng đầu chọn",
+            "Lý do không đề nghị",
+        ],
+        [2, titles[0], "Đinh Văn Khải", 1, 4, None, None],
+    ]
+    for t in titles:
+        rows.append([3, t, "Hoàng Văn Nam", 15, None, None, None])
+    rows += [
+        [3, titles[1], "Lê Thị Hồng", 12, None, None, None],
+        [3, titles[1], "Phan Văn Đạt", 11, None, None, None],
+        [3, titles[0], "Trịnh Thị Mai", 9, None, None, None],
+    ]
+    for t in titles:
+        rows.append(
+            [
+                4,
+                t,
+                "Hoàng Văn Nam",
+                5,
+                None,
+                None,
+                "đã được giới thiệu quy hoạch đủ 3 chức danh"
+                if reason and t == titles[1]
+                else None,
+            ]
+        )
+    rows += [
+        [4, titles[1], "Lê Thị Hồng", 4, None, "x" if head_choice else None, None],
+        [4, titles[1], "Phan Văn Đạt", 4, None, None, None],
+        [4, titles[0], "Trịnh Thị Mai", 3, None, None, None],
+    ]
+    _sheet(workbook, "Kết quả", rows)
+    workbook.save(path)
+    return path
+
+
+def test_a_contract_workbook_at_its_edges_behaves_as_issue_10_says(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from docgen.cli import main
+
+    runner = CliRunner()
+    four = edge_workbook(tmp_path / "four.xlsx", reason=False, head_choice=False)
+    result = runner.invoke(main, ["validate", str(four)])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 4 and all(
+        "sheet “Kết quả”" in line
+        and "column G (Lý do không đề nghị)" in line
+        and "Hoàng Văn Nam would be planned for 4 titles" in line
+        and "write the reason in “Lý do không đề nghị”" in line
+        for line in errors
+    ), result.output
+
+    tie = edge_workbook(tmp_path / "tie.xlsx", reason=True, head_choice=False)
+    result = runner.invoke(main, ["validate", str(tie)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "0 errors, 2 warnings"
+    assert (
+        "Đinh Văn Khải leaves the planning for Trưởng phòng Tổ chức: quá tuổi quy hoạch: còn "
+        in (result.output)
+    )
+    assert "waiting for the head's choice (tie for Trưởng phòng Hành chính)" in result.output
+    status = runner.invoke(main, ["status", str(tie)])
+    assert status.exit_code == 0, status.output
+    assert "step 1: Hội nghị tập thể lãnh đạo thông qua kế hoạch: done" in status.output
+    assert "column F (Người đứng đầu chọn), rows 14 and 15" in status.output
+    minutes = runner.invoke(
+        main, ["minutes", str(tie), "--step", "4", "--out", str(tmp_path / "m")]
+    )
+    assert minutes.exit_code == 0, minutes.output
+    assert (tmp_path / "m" / "bien-ban-kiem-phieu-buoc-4.docx").is_file()
+    waiting = runner.invoke(main, ["dossier", str(tie), "--out", str(tmp_path / "d1")])
+    assert waiting.exit_code == 1 and not (tmp_path / "d1").exists()
+    assert "row 14, column F (Người đứng đầu chọn): error: the dossier waits for the head's" in (
+        waiting.output
+    )
+
+    decided = edge_workbook(tmp_path / "decided.xlsx", reason=True, head_choice=True)
+    out = tmp_path / "d2"
+    result = runner.invoke(main, ["dossier", str(decided), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    submission = docx_text(out / "01-to-trinh.docx")
+    assert "Bước 1: Hội nghị tập thể lãnh đạo thông qua kế hoạch, ngày 02/03/2023" in submission
+    assert "Tổng số người được triệu tập: 5 (năm) người. Số người có mặt: 5 (năm) người." in (
+        submission
+    )
+    assert (
+        "thuộc trường hợp đưa ra khỏi quy hoạch (quá tuổi quy hoạch: còn 25 tháng, cần 72 tháng)"
+        in submission
+    )
+    assert "Đề nghị bổ sung quy hoạch đồng chí Lê Thị Hồng (4/5 phiếu, 80,00%)" in submission
+    assert "do đã được giới thiệu quy hoạch đủ 3 chức danh" in submission
+    table = docx_text(next(out.glob("*-bieu-tong-hop-ra-soat.docx")))
+    assert "Đưa ra khỏi quy hoạch (quá tuổi quy hoạch: còn 25 tháng, cần 72 tháng)" in table
+    assert "Tiếp tục quy hoạch" not in table
+    assert "Không đề nghị (đã được giới thiệu quy hoạch đủ 3 chức danh)" in table
+    record = json.loads((out / "decisions.json").read_text(encoding="utf-8"))
+    assert record["complete"] is True
