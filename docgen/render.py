@@ -2,19 +2,20 @@
 
 Jinja runs sandboxed (templates come from maintainers) with StrictUndefined (a blank on an
 official form is a defect) and XML autoescaping. Templates are found in, in order: the folder
-given, ``$DOCGEN_TEMPLATES``, the ``templates/`` folder of a source checkout, and the copy
-installed with the package (``<prefix>/share/docgen/templates``).
+given, ``$DOCGEN_TEMPLATES``, the ``templates/`` folder of a source checkout (where maintainers
+edit them; an editable install reads them there), and the copy shipped inside the package as
+``docgen/templates`` (a wheel or a non-editable install), read through ``importlib.resources``.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from docgen.models import IssuerKind
 
 __all__ = [
     "template_root",
+    "packaged_templates",
     "template_path",
     "render_docx",
     "render_docx_plain",
@@ -90,13 +92,27 @@ def template_root(explicit: Path | None = None) -> Path:
         candidates.append(Path(explicit))
     if os.environ.get("DOCGEN_TEMPLATES"):
         candidates.append(Path(os.environ["DOCGEN_TEMPLATES"]))
-    candidates.append(Path(__file__).resolve().parent.parent / "templates")
-    candidates.append(Path(sys.prefix) / "share" / "docgen" / "templates")
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        candidates.append(checkout / "templates")
+    packaged = packaged_templates()
+    if packaged is not None:
+        candidates.append(packaged)
     for candidate in candidates:
         if (candidate / "state").is_dir() and (candidate / "party").is_dir():
             return candidate
     tried = ", ".join(str(c) for c in candidates)
     raise TemplateError(f"no templates folder found (tried {tried}); pass --templates DIR")
+
+
+def packaged_templates() -> Path | None:
+    """The templates shipped inside the installed package (``docgen/templates``, copied there
+    from the checkout's ``templates/`` when the wheel is built), or None when the package holds
+    none (a source checkout) or is not on the file system (imported from a zip archive)."""
+    folder = resources.files("docgen").joinpath("templates")
+    if isinstance(folder, Path) and folder.is_dir():
+        return folder
+    return None
 
 
 def template_path(root: Path, kind: IssuerKind, name: str) -> Path:
