@@ -311,3 +311,15 @@ def test_headings_keep_with_the_next_block_and_dates_are_scheduled() -> None:
         "Hoàn thành quy trình và hồ sơ trước ngày 15/4/2022.",
     ]
     assert sum("15/4/2022" in text for text in texts) == 1
+
+
+def test_a_gap_in_a_workbook_without_the_plan_sheet_says_to_add_the_sheet() -> None:
+    from docgen.compose.plan import round_plan_gaps
+    from docgen.load import require_round
+
+    from .conftest import PARTY_EXAMPLE
+
+    _, model = require_round(PARTY_EXAMPLE)
+    assert model.plan is None
+    hints = [finding.hint for finding in round_plan_gaps(model) if finding.collection == "plan"]
+    assert hints and all(hint.startswith("add a sheet “Kế hoạch”") for hint in hints), hints

@@ -668,10 +668,14 @@ def _organisation(info: RoundInfo, voice: PlanVoice, review: bool) -> list[PlanI
     return [advising, units] if voice.party else [units, advising]
 
 
-def _where(sheet: Sheet, field: str) -> str:
-    """ "the row “Ngày kế hoạch” of sheet “Kế hoạch” (YAML/JSON: plan.date)"."""
+def _where(sheet: Sheet, field: str, *, sheet_missing: bool = False) -> str:
+    """ "fill the row “Ngày kế hoạch” of sheet “Kế hoạch” (YAML/JSON: plan.date)"; when the
+    workbook has no such sheet yet, the hint asks to add it first."""
     header = next(c.header for c in sheet.columns if c.field == field)
-    return f"the row “{header}” of sheet “{sheet.name}” ({sheet.collection}.{field} in YAML/JSON)"
+    where = f"the row “{header}” of sheet “{sheet.name}” ({sheet.collection}.{field} in YAML/JSON)"
+    if sheet_missing:
+        return f"add a sheet “{sheet.name}” (two columns: Mục | Giá trị) and fill in it {where}"
+    return f"fill {where}"
 
 
 def round_plan_gaps(round_input: RoundInput) -> list[Finding]:
@@ -696,7 +700,7 @@ def round_plan_gaps(round_input: RoundInput) -> list[Finding]:
             "plan",
             "number",
             f"the plan's number is blank: it prints “Số{colon} {shown}”",
-            f"fill {_where(PLAN_SHEET, 'number')}, or leave it for the registry to write in",
+            f"{_where(PLAN_SHEET, 'number', sheet_missing=settings is None)}, or leave it for the registry to write in",
         )
     day = settings.date if settings else None
     if day is None:
@@ -704,7 +708,7 @@ def round_plan_gaps(round_input: RoundInput) -> list[Finding]:
             "plan",
             "date",
             f"the plan's date is blank: it prints “{info.place}, ngày … tháng … năm …”",
-            f"fill {_where(PLAN_SHEET, 'date')} with dd/mm/yyyy, or mm/yyyy to leave the day blank",
+            f"{_where(PLAN_SHEET, 'date', sheet_missing=settings is None)} with dd/mm/yyyy, or mm/yyyy to leave the day blank",
         )
     elif isinstance(day, PartialDate) and (day.day is None or day.month is None):
         shown = place_date(info.place, day).replace("\u00a0" * 6, " … ").replace("  ", " ")
@@ -712,20 +716,20 @@ def round_plan_gaps(round_input: RoundInput) -> list[Finding]:
             "plan",
             "date",
             f"the plan's date is partial: it prints “{shown.strip()}”",
-            f"fill the whole date in {_where(PLAN_SHEET, 'date')} when it is known",
+            f"{_where(PLAN_SHEET, 'date')} with the whole date when it is known",
         )
     if not ((settings and settings.deadline) or info.submission_date):
         warn(
             "plan",
             "deadline",
             "the plan has no deadline: it does not say by when the round must be done",
-            f"fill {_where(PLAN_SHEET, 'deadline')} (or “Ngày tờ trình” of “Thông tin chung”)",
+            f"{_where(PLAN_SHEET, 'deadline', sheet_missing=settings is None)} (or “Ngày tờ trình” of “Thông tin chung”)",
         )
     if info.issuer_kind == IssuerKind.STATE and not info.drafting_unit:
         warn(
             "info",
             "drafting_unit",
             "the drafting unit is blank: the plan's archive line prints “Lưu: VT.” without it",
-            f"fill {_where(INFO_SHEET, 'drafting_unit')}",
+            _where(INFO_SHEET, "drafting_unit"),
         )
     return findings
