@@ -61,7 +61,8 @@ class TitleView:
 
 @dataclass
 class Glance:
-    """The round at a glance. ``next`` says what comes next in one sentence; ``ready``: the
+    """The round at a glance. ``unit``: the body above and the issuing body, as printed
+    ("UBND TỈNH SƠN LA · VĂN PHÒNG"); ``next`` says what comes next in one sentence; ``ready``: the
     dossier can be written; ``ballot_step``: the step whose ballots come next (None when none);
     ``counted_steps``: the steps whose minutes can be written; ``voting_steps``: (number,
     conference) of the voting steps, the columns of the candidates' tables."""
@@ -207,8 +208,9 @@ def glance(model: RoundInput, decision: RoundDecision, ties: list[OpenTie]) -> G
         if following is not None and following.kind != StepKind.PREPARATION
         else None
     )
+    info = model.info
     return Glance(
-        model.info.issuing_body,
+        f"{info.parent_body} · {info.issuing_body}",
         decision.procedure_name,
         str(model.info.term),
         decision.rules.name,
