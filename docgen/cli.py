@@ -21,6 +21,7 @@ import click
 
 from docgen import __version__
 from docgen.errors import EnvironmentProblem, InputError, Report, RulesError, TemplateError
+from docgen.i18n import ENV, LANGUAGES, _, set_language
 
 EXIT_INPUT = 1
 EXIT_TEMPLATE = 3
@@ -64,13 +65,18 @@ def _internal_error(exc: BaseException) -> None:
     if len(message) > _SHOWN_MESSAGE:
         message = message[:_SHOWN_MESSAGE] + "…"
     click.echo(
-        f"internal error (a bug in docgen, not in your input): {type(exc).__name__}"
+        _("internal error (a bug in docgen, not in your input): {kind}").format(
+            kind=type(exc).__name__
+        )
         + (f": {message}" if message else ""),
         err=True,
     )
     if saved is not None:
         click.echo(
-            f"the details are saved in {saved}; send that file to docgen's maintainers", err=True
+            _("the details are saved in {path}; send that file to docgen's maintainers").format(
+                path=saved
+            ),
+            err=True,
         )
     sys.exit(EXIT_INTERNAL)
 
@@ -90,17 +96,18 @@ class _Main(click.Group):
             raise
         except InputError as exc:
             click.echo(exc.report.render(), err=True)
-            click.echo("Nothing was written.", err=True)
+            click.echo(_("Nothing was written."), err=True)
             sys.exit(EXIT_INPUT)
         except (TemplateError, RulesError) as exc:
-            click.echo(f"template or rules error: {exc}", err=True)
+            click.echo(_("template or rules error: {details}").format(details=exc), err=True)
             sys.exit(EXIT_TEMPLATE)
         except EnvironmentProblem as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("error: {details}").format(details=exc), err=True)
             sys.exit(EXIT_ENVIRONMENT)
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+            details = f"{exc.strerror or exc}{where}"
+            click.echo(_("error: {details}").format(details=details), err=True)
             sys.exit(EXIT_ENVIRONMENT)
         except Exception as exc:
             _internal_error(exc)
@@ -149,8 +156,16 @@ _ENGINE = click.option(
     "5 internal error (a bug: the traceback is saved to a file the message names).",
 )
 @click.version_option(__version__, prog_name="docgen")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help=f"Language of messages: vi (default) or en; else ${ENV}, else the locale (LANG…).",
+)
+def main(lang: str | None) -> None:
     """Paperwork of a cadre-planning round (quy hoạch cán bộ) from one workbook."""
+    set_language(lang)
+    if lang is not None:
+        os.environ[ENV] = lang  # worker processes of a batch follow the same language
 
 
 @main.command()
@@ -161,9 +176,9 @@ def init(path: Path, force: bool) -> None:
     from docgen.workbook import write_workbook
 
     if path.exists() and not force:
-        raise click.UsageError(f"{path} exists; pass --force to overwrite it")
+        raise click.UsageError(_("{path} exists; pass --force to overwrite it").format(path=path))
     write_workbook(path)
-    click.echo(f"wrote {path}")
+    click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -245,7 +260,9 @@ def batch(
             progress=lambda _: bar.update(1),
         )
     click.echo(report.text())
-    click.echo(f"report: {out_dir / REPORT_TEXT}, {out_dir / REPORT_JSON}")
+    click.echo(
+        _("report: {text}, {json}").format(text=out_dir / REPORT_TEXT, json=out_dir / REPORT_JSON)
+    )
     reasons = {unit.reason for unit in report.failed}
     if INTERNAL in reasons:
         sys.exit(EXIT_INTERNAL)
@@ -270,8 +287,8 @@ def export(source: Path, target: Path, force: bool) -> None:
     from docgen.workbook import write_workbook
 
     if target.exists() and not force:
-        raise click.UsageError(f"{target} exists; pass --force to overwrite it")
-    _, model = require_round(source)
+        raise click.UsageError(_("{path} exists; pass --force to overwrite it").format(path=target))
+    model = require_round(source)[1]
     suffix = target.suffix.lower()
     if suffix == ".xlsx":
         write_workbook(target, model)
@@ -284,8 +301,8 @@ def export(source: Path, target: Path, force: bool) -> None:
         )
         atomic_write_bytes(target, text.encode("utf-8"))
     else:
-        raise click.UsageError("TARGET must end in .xlsx, .yaml, .yml or .json")
-    click.echo(f"wrote {target}")
+        raise click.UsageError(_("TARGET must end in .xlsx, .yaml, .yml or .json"))
+    click.echo(_("wrote {path}").format(path=target))
 
 
 @main.command()
@@ -300,14 +317,22 @@ def validate(workbook: Path) -> None:
     decision = validated.decision
     if decision is not None and report.ok:
         click.echo(
-            f"round: {decision.procedure_name}, rule set {decision.rules.name}, {decision.progress}"
+            _("round: {procedure}, rule set {rules}, {progress}").format(
+                procedure=decision.procedure_name,
+                rules=decision.rules.name,
+                progress=decision.progress,
+            )
         )
         for title in decision.titles:
             if title.waiting:
-                click.echo(f"  {title.title.name}: waiting for the head's choice")
+                click.echo(
+                    _("  {title}: waiting for the head's choice").format(title=title.title.name)
+                )
                 continue
             proposed = ", ".join(c.cadre.full_name for c in title.proposed) or "—"
-            click.echo(f"  {title.title.name}: proposed {proposed}")
+            click.echo(
+                _("  {title}: proposed {names}").format(title=title.title.name, names=proposed)
+            )
     if not report.ok:
         sys.exit(EXIT_INPUT)
 
@@ -342,7 +367,7 @@ def dossier(
     if result.report.problems:
         click.echo(result.report.render())
     for name in result.files:
-        click.echo(f"wrote {result.out_dir / name}")
+        click.echo(_("wrote {path}").format(path=result.out_dir / name))
 
 
 @main.command()
@@ -374,7 +399,7 @@ def ballots(
     from docgen.papers import write_ballots
 
     for path in write_ballots(workbook, step_number, out_dir, copies, templates, formats, engine):
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -406,7 +431,7 @@ def minutes(
     from docgen.papers import write_minutes
 
     for path in write_minutes(workbook, step_number, out_dir, templates, formats, engine):
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -432,7 +457,7 @@ def plan(
     if report.problems:
         click.echo(report.render())
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -466,7 +491,7 @@ def check_templates_command(workbook: Path, templates: Path | None) -> None:
         click.echo(str(mismatch))
     if mismatches:
         sys.exit(EXIT_TEMPLATE)
-    click.echo("templates match their contexts")
+    click.echo(_("templates match their contexts"))
 
 
 @main.command("check-layout")
@@ -478,7 +503,11 @@ def check_layout(documents: tuple[Path, ...]) -> None:
     failures = [f for path in documents for f in check_docx(path, issuer_kind_of(path))]
     for failure in failures:
         click.echo(failure)
-    click.echo(f"{len(documents)} documents checked, {len(failures)} deviations")
+    click.echo(
+        _("{documents} documents checked, {failures} deviations").format(
+            documents=len(documents), failures=len(failures)
+        )
+    )
     if failures:
         sys.exit(EXIT_TEMPLATE)
 

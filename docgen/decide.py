@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from docgen import codes, i18n
 from docgen.errors import Severity
 from docgen.models import (
     BaseKind,
@@ -99,6 +100,8 @@ class Finding:
     cells: tuple[int, ...] = ()
     """Rows of ``collection`` whose ``field`` cells the finding asks to fill (the "Người đứng đầu
     chọn" cells of a tie); validation names them after ``expected``."""
+    code: str = ""
+    """The stable code of the message (docgen.codes); "" for E0000/W0000."""
 
 
 class Roster:
@@ -600,10 +603,15 @@ def _decide_title(
                     "results",
                     first_row,
                     "person",
-                    f"{candidate.cadre.full_name} is not eligible for {title.name}: "
-                    + "; ".join(candidate.eligibility.reasons),
-                    hint="docgen will not propose them",
+                    codes.message(
+                        "W0501",
+                        name=candidate.cadre.full_name,
+                        title=title.name,
+                        reasons="; ".join(candidate.eligibility.reasons),
+                    ),
+                    hint=i18n._("docgen will not propose them"),
                     severity=Severity.WARNING,
+                    code="W0501",
                 )
             )
     decision.complete = complete

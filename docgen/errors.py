@@ -12,12 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from docgen.i18n import _, ngettext
+
 
 class Severity(str, Enum):
     """How bad a problem is: an error stops the run; a warning is reported and the run goes on."""
 
     ERROR = "error"
     WARNING = "warning"
+
+    def label(self) -> str:
+        """The word shown in reports, in the current language ("lỗi", "cảnh báo")."""
+        return _("error") if self is Severity.ERROR else _("warning")
 
 
 @dataclass(frozen=True, order=True)
@@ -36,13 +42,14 @@ class Location:
     column: str = ""
 
     def __str__(self) -> str:
-        parts = [self.file]
+        # The file alone in English; "tệp …" in Vietnamese.
+        parts = [_("{file}").format(file=self.file)]
         if self.sheet:
-            parts.append(f"sheet “{self.sheet}”")
+            parts.append(_("sheet “{sheet}”").format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(_("column {column}").format(column=self.column))
         return ", ".join(parts)
 
     def sort_key(self) -> tuple:
@@ -53,7 +60,9 @@ class Location:
 class Problem:
     """One thing wrong with the input, at one place.
 
-    ``expected`` and ``found`` are short phrases; ``hint`` suggests the fix when there is one.
+    ``expected`` and ``found`` are short phrases; ``hint`` suggests the fix when there is one;
+    all are already in the language of the run (see docgen.i18n). ``code`` is the stable code of
+    the message (docgen.codes, docs/ma-loi.md), "E0000" or "W0000" for a message without its own.
     """
 
     location: Location
@@ -62,16 +71,39 @@ class Problem:
     found: str = ""
     hint: str = ""
     severity: Severity = Severity.ERROR
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            generic = "E0000" if self.severity == Severity.ERROR else "W0000"
+            object.__setattr__(self, "code", generic)
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.severity.value}: {self.message}"
+        text = f"{self.location}: {self.severity.label()}: {self.message}"
         if self.expected:
-            text += f"; expected {self.expected}"
+            text += _("; expected {expected}").format(expected=self.expected)
         if self.found:
-            text += f", found {self.found}"
+            text += _(", found {found}").format(found=self.found)
         if self.hint:
-            text += f" ({self.hint})"
+            text += _(" ({hint})").format(hint=self.hint)
         return text
+
+    def as_dict(self) -> dict[str, object]:
+        """The problem for JSON: code, severity ("error"/"warning"), file, sheet, row (int or
+        None), column, message, expected, found, hint, and ``text``, the whole line as printed."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "file": self.location.file,
+            "sheet": self.location.sheet,
+            "row": self.location.row,
+            "column": self.location.column,
+            "message": self.message,
+            "expected": self.expected,
+            "found": self.found,
+            "hint": self.hint,
+            "text": str(self),
+        }
 
     def sort_key(self) -> tuple:
         return (*self.location.sort_key(), self.severity != Severity.ERROR, self.message)
@@ -106,13 +138,20 @@ class Report:
         return sorted(unique.values(), key=Problem.sort_key)
 
     def summary(self) -> str:
+        """The count line: "2 errors, 1 warning" ("2 lỗi, 1 cảnh báo")."""
         errors, warnings = len(self.errors), len(self.warnings)
-        return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        return ", ".join(
+            (
+                ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
+            )
+        )
 
     def render(self) -> str:
-        """Return the report as text: the count line, then one line per problem, sorted."""
+        """Return the report as text: the count line, then one line per problem, sorted, each
+        starting with its code: "  E0312 tệp …, dòng 5, cột C (Ngày sinh): lỗi: …"."""
         lines = [self.summary()]
-        lines += [f"  {p}" for p in self.sorted()]
+        lines += [f"  {p.code} {p}" for p in self.sorted()]
         return "\n".join(lines)
 
 
@@ -138,3 +177,22 @@ class RulesError(DocgenError):
 
 class EnvironmentProblem(DocgenError):
     """Something on the machine is missing: a file, a folder that cannot be written."""
+
+
+def problem(
+    code: str,
+    location: Location,
+    *,
+    expected: str = "",
+    found: str = "",
+    hint: str = "",
+    **params: object,
+) -> Problem:
+    """The problem of code ``code`` (docgen.codes) at ``location``: its message translated into
+    the current language, then formatted with ``params``; an error for an E code, a warning for
+    a W code. ``expected``, ``found`` and ``hint`` are given already translated. Raises KeyError
+    for a code not in docgen.codes.CODES."""
+    from docgen.codes import message
+
+    severity = Severity.ERROR if code.startswith("E") else Severity.WARNING
+    return Problem(location, message(code, **params), expected, found, hint, severity, code)

@@ -24,10 +24,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError, SafeConstructor
 
+from docgen.codes import code_of
 from docgen.contract import (
     SHEET_BY_COLLECTION,
 )
-from docgen.errors import InputError, Location, Problem, Report
+from docgen.errors import InputError, Location, Problem, Report, problem
+from docgen.i18n import N_, _
 from docgen.models import (
     Cadre,
     Conference,
@@ -452,7 +454,7 @@ class _DataLoader(_YAML_LOADER):  # type: ignore[misc,valid-type]
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[str] = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
                 continue
             if key_node.value in seen:
@@ -593,45 +595,45 @@ def _read_yaml(text: str, where: Location) -> tuple[Any, list[Problem]]:
 # --- Validation errors → problems ----------------------------------------------------------------
 
 _EXPECTED = {
-    "string_type": "text",
-    "string_sub_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "int_parsing_size": "a smaller whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "finite_number": "a number",
-    "decimal_type": "a number",
-    "decimal_parsing": "a number",
-    "bool_type": "“x” or blank",
-    "bool_parsing": "“x” or blank",
-    "dict_type": "a group of named fields",
-    "model_type": "a group of named fields (one row)",
-    "model_attributes_type": "a group of named fields (one row)",
-    "dataclass_type": "a group of named fields",
-    "list_type": "a list of items",
-    "tuple_type": "a list of items",
-    "set_type": "a list of items",
-    "date_type": "a date dd/mm/yyyy",
-    "date_parsing": "a date dd/mm/yyyy",
-    "date_from_datetime_parsing": "a date dd/mm/yyyy",
-    "date_from_datetime_inexact": "a date dd/mm/yyyy",
-    "datetime_type": "a date dd/mm/yyyy",
-    "time_type": "a time hh:mm",
-    "time_parsing": "a time hh:mm",
-    "string_pattern_mismatch": "text of the expected form",
-    "string_too_long": "shorter text",
-    "string_too_short": "longer text",
-    "too_long": "fewer items",
-    "too_short": "more items",
-    "enum": "one of the listed values",
-    "literal_error": "one of the listed values",
-    "recursion_loop": "values that do not refer to themselves",
-    "greater_than": "a larger number",
-    "greater_than_equal": "a larger number",
-    "less_than": "a smaller number",
-    "less_than_equal": "a smaller number",
+    "string_type": N_("text"),
+    "string_sub_type": N_("text"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "int_parsing_size": N_("a smaller whole number"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "finite_number": N_("a number"),
+    "decimal_type": N_("a number"),
+    "decimal_parsing": N_("a number"),
+    "bool_type": N_("“x” or blank"),
+    "bool_parsing": N_("“x” or blank"),
+    "dict_type": N_("a group of named fields"),
+    "model_type": N_("a group of named fields (one row)"),
+    "model_attributes_type": N_("a group of named fields (one row)"),
+    "dataclass_type": N_("a group of named fields"),
+    "list_type": N_("a list of items"),
+    "tuple_type": N_("a list of items"),
+    "set_type": N_("a list of items"),
+    "date_type": N_("a date dd/mm/yyyy"),
+    "date_parsing": N_("a date dd/mm/yyyy"),
+    "date_from_datetime_parsing": N_("a date dd/mm/yyyy"),
+    "date_from_datetime_inexact": N_("a date dd/mm/yyyy"),
+    "datetime_type": N_("a date dd/mm/yyyy"),
+    "time_type": N_("a time hh:mm"),
+    "time_parsing": N_("a time hh:mm"),
+    "string_pattern_mismatch": N_("text of the expected form"),
+    "string_too_long": N_("shorter text"),
+    "string_too_short": N_("longer text"),
+    "too_long": N_("fewer items"),
+    "too_short": N_("more items"),
+    "enum": N_("one of the listed values"),
+    "literal_error": N_("one of the listed values"),
+    "recursion_loop": N_("values that do not refer to themselves"),
+    "greater_than": N_("a larger number"),
+    "greater_than_equal": N_("a larger number"),
+    "less_than": N_("a smaller number"),
+    "less_than_equal": N_("a smaller number"),
 }
 
 
@@ -647,32 +649,41 @@ def problem_from_error(location: Location, error: Any) -> Problem:
     cause = (error.get("ctx") or {}).get("error")
     loc = list(error.get("loc") or ())
     if kind == "missing":
-        return Problem(location, "required value is missing")
+        return problem("E0302", location)
     if kind == "extra_forbidden":
-        return Problem(
+        return problem(
+            "E0305",
             location,
-            "unknown field",
             found=quoted(loc[-1]) if loc else "",
-            hint="`docgen schema` lists the fields",
+            hint=_("`docgen schema` lists the fields"),
         )
     if "[key]" in loc:
-        return Problem(location, "invalid value", expected="a year", found=shown(value))
+        return problem("E0301", location, expected=_("a year"), found=shown(value))
     if is_blank(value):
-        expected = cause.expected if isinstance(cause, BadValue) else _EXPECTED.get(kind, "")
-        return Problem(location, "required value is missing", expected=expected)
+        expected = cause.expected if isinstance(cause, BadValue) else _expected(kind)
+        return problem("E0302", location, expected=expected)
     if isinstance(cause, BadValue):
-        return Problem(
-            location, cause.message or "invalid value", expected=cause.expected, found=cause.found
+        return problem(
+            code_of(cause.message or "invalid value"),
+            location,
+            expected=cause.expected,
+            found=cause.found,
         )
     if kind in {"value_error", "assertion_error"}:
         text = str(cause) if cause is not None else ""
         expected = normalize_text(text.partition(", not ")[0])[:200]
-        return Problem(location, "invalid value", expected=expected, found=shown(value))
-    expected = _EXPECTED.get(kind, "")
+        return problem("E0301", location, expected=expected, found=shown(value))
+    expected = _expected(kind)
     if kind == "literal_error":
         choices = (error.get("ctx") or {}).get("expected")
-        expected = f"one of {choices}" if choices else expected
-    return Problem(location, "invalid value", expected=expected, found=shown(value))
+        expected = _("one of {choices}").format(choices=choices) if choices else expected
+    return problem("E0301", location, expected=expected, found=shown(value))
+
+
+def _expected(kind: str) -> str:
+    """What a pydantic error of ``kind`` expected, in the current language ("" when unknown)."""
+    phrase = _EXPECTED.get(kind, "")
+    return _(phrase) if phrase else ""
 
 
 def shown(value: Any) -> str:

@@ -26,7 +26,8 @@ from docgen.contract import (
     Column,
     Sheet,
 )
-from docgen.errors import Location, Problem, Report, Severity
+from docgen.errors import Location, Problem, Report, Severity, problem
+from docgen.i18n import _
 from docgen.load import LoadedRound, SourceMap, build_model, file_sha256, shown
 from docgen.values import is_blank, quoted
 from docgen.vietnamese import fold_key, normalize_text
@@ -78,11 +79,13 @@ def load_workbook_round(path: Path) -> LoadedRound:
         if not group:
             if sheet.required:
                 report.add(
-                    Problem(
+                    problem(
+                        "E0201",
                         Location(str(path), sheet.order, sheet.name),
-                        "sheet is missing",
-                        expected=f"a sheet named “{sheet.name}”",
-                        found="sheets " + ", ".join(quoted(n) for n in workbook.names),
+                        expected=_("a sheet named “{sheet}”").format(sheet=sheet.name),
+                        found=_("sheets {names}").format(
+                            names=", ".join(quoted(n) for n in workbook.names)
+                        ),
                     )
                 )
             continue
@@ -346,7 +349,7 @@ def _read_table(
     header_index = _header_row(rows)
     if header_index is None:
         if sheet.required:
-            report.add(Problem(where, "sheet has no header row", expected=_headers(sheet.columns)))
+            report.add(problem("E0202", where, expected=_headers(sheet.columns)))
         return []
     by_header = {fold_key(c.header): c for c in sheet.columns}
     by_header |= {fold_key(alias): c for c in sheet.columns for alias in c.aliases}
@@ -376,12 +379,14 @@ def _read_table(
         )
         found = next((text for _, text in unknown if near and fold_key(text) == near[0]), "")
         report.add(
-            Problem(
+            problem(
+                "E0203",
                 Location(str(path), sheet.order, actual, header_row),
-                "required column is missing",
-                expected=f"a header “{column.header}”",
-                found=f"“{found}”" if found else "no such header",
-                hint=f"rename “{found}” to “{column.header}”" if found else "",
+                expected=_("a header “{header}”").format(header=column.header),
+                found=f"“{found}”" if found else _("no such header"),
+                hint=_("rename “{found}” to “{header}”").format(found=found, header=column.header)
+                if found
+                else "",
             )
         )
     if unknown:

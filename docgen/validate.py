@@ -181,6 +181,7 @@ def validate_round(
                 found=_clip(finding.found, _FOUND_LENGTH, value=True),
                 hint=_clip(finding.hint, _MESSAGE_LENGTH),
                 severity=finding.severity,
+                code=finding.code,
             )
         )
     return decision

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from docgen.i18n import _
 from docgen.vietnamese import normalize_text
 
 __all__ = [
@@ -123,7 +124,9 @@ def is_blank(value: Any) -> bool:
 def _check_year(year: int, shown: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise BadValue(
-            f"a date between {MIN_YEAR} and {MAX_YEAR}", shown=shown, message="impossible date"
+            _("a date between {low} and {high}").format(low=MIN_YEAR, high=MAX_YEAR),
+            shown=shown,
+            message="impossible date",
         )
 
 
@@ -134,7 +137,7 @@ def _real_date(year: int, month: int | None, day: int | None, shown: str) -> Par
         date(year, month or 1, day or 1)
     except ValueError as exc:
         raise BadValue(
-            "a real date (dd/mm/yyyy, mm/yyyy or yyyy)", shown=shown, message="not a date"
+            _("a real date (dd/mm/yyyy, mm/yyyy or yyyy)"), shown=shown, message="not a date"
         ) from exc
     return PartialDate(year, month, day)
 
@@ -151,22 +154,29 @@ def _date_part(value: Any) -> int | None:
 
 def _partial_from_mapping(value: dict) -> PartialDate:
     """{year: 1980, month: 3, day: 12} (month and day optional), as YAML may give a date."""
-    expected = "a date as dd/mm/yyyy, mm/yyyy or yyyy, or year, month and day as whole numbers"
+    expected = _("a date as dd/mm/yyyy, mm/yyyy or yyyy, or year, month and day as whole numbers")
     unknown = [key for key in value if key not in {"year", "month", "day"}]
     if unknown:
-        raise BadValue(expected, None, "not a date", shown=f"the part {quoted(str(unknown[0]))}")
+        raise BadValue(
+            expected,
+            None,
+            "not a date",
+            shown=_("the part {name}").format(name=quoted(str(unknown[0]))),
+        )
     parts: dict[str, int | None] = {}
     for key in ("year", "month", "day"):
         try:
             parts[key] = _date_part(value.get(key))
         except ValueError:
-            shown = f"{key} {quoted(value[key])}, not a whole number"
+            shown = _("{part} {value}, not a whole number").format(
+                part=key, value=quoted(value[key])
+            )
             raise BadValue(expected, None, "not a date", shown=shown) from None
     year, month, day = parts["year"], parts["month"], parts["day"]
     if year is None:
-        raise BadValue(expected, None, "not a date", shown="no year")
+        raise BadValue(expected, None, "not a date", shown=_("no year"))
     if day is not None and month is None:
-        raise BadValue(expected, None, "not a date", shown="a day without a month")
+        raise BadValue(expected, None, "not a date", shown=_("a day without a month"))
     shown = f"year {year}" + (f", month {month}" if month is not None else "")
     shown += f", day {day}" if day is not None else ""
     return _real_date(year, month, day, shown)
@@ -194,7 +204,7 @@ def parse_partial_date(value: Any) -> PartialDate:
     if isinstance(value, dict):
         return _partial_from_mapping(value)
     if isinstance(value, list | tuple | set | bool):
-        raise BadValue("a date as dd/mm/yyyy, mm/yyyy or yyyy", value, "not a date")
+        raise BadValue(_("a date as dd/mm/yyyy, mm/yyyy or yyyy"), value, "not a date")
     text = normalize_text(str(value)) if value is not None else ""
     shown = quoted(text)
     if match := _DMY.match(text):
@@ -208,7 +218,7 @@ def parse_partial_date(value: Any) -> PartialDate:
         return _real_date(year, month, None, shown)
     if match := _Y.match(text):
         return _real_date(int(match.group(1)), None, None, shown)
-    raise BadValue("a date as dd/mm/yyyy, mm/yyyy or yyyy", shown=shown, message="not a date")
+    raise BadValue(_("a date as dd/mm/yyyy, mm/yyyy or yyyy"), shown=shown, message="not a date")
 
 
 def parse_date(value: Any) -> date:
@@ -220,7 +230,9 @@ def parse_date(value: Any) -> date:
     """
     partial = parse_partial_date(value)
     if partial.day is None or partial.month is None:
-        raise BadValue("a full date dd/mm/yyyy", shown=quoted(str(partial)), message="not a date")
+        raise BadValue(
+            _("a full date dd/mm/yyyy"), shown=quoted(str(partial)), message="not a date"
+        )
     return partial.earliest()
 
 
@@ -235,16 +247,16 @@ def parse_time(value: Any) -> time:
     if isinstance(value, time):
         return value
     if isinstance(value, dict | list | tuple | set):
-        raise BadValue("a time as hh:mm", value)
+        raise BadValue(_("a time as hh:mm"), value)
     text = normalize_text(str(value))
     match = _TIME.match(text)
     if not match:
-        raise BadValue("a time as hh:mm", text)
+        raise BadValue(_("a time as hh:mm"), text)
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     try:
         return time(hour, minute)
     except ValueError as exc:
-        raise BadValue("a time as hh:mm", text, "not a time") from exc
+        raise BadValue(_("a time as hh:mm"), text, "not a time") from exc
 
 
 def parse_count(value: Any) -> int:
@@ -254,7 +266,7 @@ def parse_count(value: Any) -> int:
         BadValue (a ValueError): for fractions, negatives, absurdly large numbers and anything
             that is not a number.
     """
-    expected = "a whole number"
+    expected = _("a whole number")
     if isinstance(value, bool | dict | list | tuple | set):
         raise BadValue(expected, value)
     if isinstance(value, int):
@@ -269,9 +281,13 @@ def parse_count(value: Any) -> int:
             raise BadValue(expected, text)
         number = int(text)
     if number < 0:
-        raise BadValue("a whole number of 0 or more", number)
+        raise BadValue(_("a whole number of 0 or more"), number)
     if number > MAX_COUNT:
-        raise BadValue(f"a whole number up to {MAX_COUNT:,}", number, "number too large")
+        raise BadValue(
+            _("a whole number up to {limit}").format(limit=f"{MAX_COUNT:,}"),
+            number,
+            "number too large",
+        )
     return number
 
 
@@ -285,7 +301,7 @@ def parse_percent(value: Any) -> Decimal:
     Raises:
         BadValue (a ValueError): for text, fractions written as 2/3, exponents, negatives.
     """
-    expected = "a percentage such as 50 or 33.33"
+    expected = _("a percentage such as 50 or 33.33")
     if isinstance(value, bool | dict | list | tuple | set):
         raise BadValue(expected, value)
     if isinstance(value, int):
@@ -311,22 +327,26 @@ def parse_term(value: Any) -> str:
         BadValue (a ValueError): for any other text, or a term that ends before it starts.
     """
     if isinstance(value, bool | dict | list | tuple | set):
-        raise BadValue("a term as yyyy-yyyy", value)
+        raise BadValue(_("a term as yyyy-yyyy"), value)
     text = normalize_text(str(value))
     match = _TERM.match(text)
     if not match:
-        raise BadValue("a term as yyyy-yyyy", text)
+        raise BadValue(_("a term as yyyy-yyyy"), text)
     start, end = (int(g) for g in match.groups())
     if not (MIN_YEAR <= start <= MAX_YEAR and MIN_YEAR <= end <= MAX_YEAR):
-        raise BadValue(f"a term between {MIN_YEAR} and {MAX_YEAR}", text, "impossible term")
+        raise BadValue(
+            _("a term between {low} and {high}").format(low=MIN_YEAR, high=MAX_YEAR),
+            text,
+            "impossible term",
+        )
     if end <= start:
         raise BadValue(
-            "a term as yyyy-yyyy, the first year before the second",
+            _("a term as yyyy-yyyy, the first year before the second"),
             text,
             "the term ends before it starts",
         )
     if end - start > 10:
-        raise BadValue("a term of at most 10 years", text, "impossible term")
+        raise BadValue(_("a term of at most 10 years"), text, "impossible term")
     return text
 
 
@@ -341,13 +361,13 @@ def parse_mark(value: Any) -> bool:
     if value is True or value == 1:
         return True
     if isinstance(value, dict | list | tuple | set):
-        raise BadValue("“x” or blank", value)
+        raise BadValue(_("“x” or blank"), value)
     text = normalize_text(str(value)).casefold()
     if text in {"", "không", "no", "false"}:
         return False
     if text in {"x", "có", "yes", "true"}:
         return True
-    raise BadValue("“x” or blank", text)
+    raise BadValue(_("“x” or blank"), text)
 
 
 def parse_list(value: Any) -> list[str]:
@@ -359,10 +379,12 @@ def parse_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, dict):
-        raise BadValue("items separated by “;” (or a list)", value)
+        raise BadValue(_("items separated by “;” (or a list)"), value)
     if isinstance(value, list | tuple):
         if any(isinstance(v, dict | list | tuple) for v in value):
-            raise BadValue("a list of texts", shown="a list holding lists or groups of fields")
+            raise BadValue(
+                _("a list of texts"), shown=_("a list holding lists or groups of fields")
+            )
         items = [normalize_text(str(v)) for v in value]
     else:
         items = [normalize_text(part) for part in str(value).split(";")]

@@ -16,6 +16,25 @@ STATE_EXAMPLE = INPUTS / "vpubnd-son-la-ra-soat-2022.yaml"
 PARTY_EXAMPLE = INPUTS / "dang-uy-phuong-to-hieu-nhiem-ky-2025-2030.yaml"
 
 
+@pytest.fixture(autouse=True)
+def english(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English for every test (the existing tests assert English wording), unless
+    the test is marked ``@pytest.mark.vietnamese``: then the default, Vietnamese."""
+    from docgen.i18n import ENV, set_language
+
+    if request.node.get_closest_marker("vietnamese") is not None:
+        monkeypatch.delenv(ENV, raising=False)
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+            monkeypatch.delenv(name, raising=False)
+    else:
+        monkeypatch.setenv(ENV, "en")
+    set_language(None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "vietnamese: run the test with Vietnamese messages")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="Rewrite the golden files from this run."

@@ -227,7 +227,10 @@ def test_a_malformed_file_is_one_problem_at_the_file(tmp_path: Path, case: str) 
     assert loaded.report.problems == [Problem(Location(str(path)), message)]
     result = _validate(path)
     assert result.exit_code == 1
-    assert result.output.splitlines() == ["1 error, 0 warnings", f"  {path}: error: {message}"]
+    assert result.output.splitlines() == [
+        "1 error, 0 warnings",
+        f"  {loaded.report.problems[0].code} {path}: error: {message}",
+    ]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
@@ -283,7 +286,7 @@ def test_a_sheet_with_broken_xml_is_named(tmp_path: Path) -> None:
     assert load_round(path).model is None
     result = _validate(path)
     assert result.exit_code == 1
-    assert f"  {problem}" in result.output.splitlines()
+    assert f"  {problem.code} {problem}" in result.output.splitlines()
     assert result.output.startswith("1 error,")
 
 
@@ -430,7 +433,7 @@ def test_a_formula_without_a_saved_value_is_reported_as_such(tmp_path: Path) -> 
     assert not [p for p in problems if p.location == problem.location and p != problem]
     result = _validate(path)
     assert result.exit_code == 1
-    assert f"  {problem}" in result.output.splitlines()
+    assert f"  {problem.code} {problem}" in result.output.splitlines()
 
 
 def test_a_formula_with_a_saved_value_reads_its_value(tmp_path: Path) -> None:
@@ -461,7 +464,7 @@ def test_merged_cells_are_reported_as_such(tmp_path: Path) -> None:
     assert _only_error(path) == problem
     result = _validate(path)
     assert result.exit_code == 1
-    assert f"  {problem}" in result.output.splitlines()
+    assert f"  {problem.code} {problem}" in result.output.splitlines()
 
 
 def test_a_merged_title_over_columns_holding_nothing_is_not_an_error(tmp_path: Path) -> None:

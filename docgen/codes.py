@@ -1,0 +1,56 @@
+"""Stable codes of the messages users see: one code, one message, whatever the language.
+
+Scripts and tests match codes, not wording. Errors start with E, warnings with W; the hundreds
+say the stage: 01 the file and its reading, 02 sheets and headers, 03 cell values, 04 counting
+invariants, 05 eligibility, quotas and ties, 06 outputs and folders, 07 batches. E0000 and W0000
+are problems whose message has no code of its own yet. The table for users is docs/ma-loi.md
+(written by ``python -m docgen.codes``); the Vietnamese texts are in docgen/locale.
+
+``CODES`` maps a code to its msgid: the English message with named placeholders.
+"""
+
+from __future__ import annotations
+
+from docgen.i18n import N_
+
+CODES: dict[str, str] = {
+    # 01: the file and its reading
+    "E0101": N_("cannot read the file: {reason}"),
+    # 02: sheets and headers
+    "E0201": N_("sheet is missing"),
+    "E0202": N_("sheet has no header row"),
+    "E0203": N_("required column is missing"),
+    # 03: cell values
+    "E0301": N_("invalid value"),
+    "E0302": N_("required value is missing"),
+    "E0303": N_("not a date"),
+    "E0304": N_("impossible date"),
+    "E0305": N_("unknown field"),
+    "E0306": N_("not a time"),
+    "E0307": N_("number too large"),
+    "E0308": N_("impossible term"),
+    "E0309": N_("the term ends before it starts"),
+    # 05: eligibility, quotas, ties
+    "W0501": N_("{name} is not eligible for {title}: {reasons}"),
+}
+
+GENERIC_ERROR = "E0000"
+GENERIC_WARNING = "W0000"
+
+
+def code_of(message: str) -> str:
+    """The code of the msgid ``message``: "E0000" for a message without a code of its own (a
+    message naming no warning is taken for an error)."""
+    return _BY_MESSAGE.get(message, GENERIC_ERROR)
+
+
+_BY_MESSAGE = {message: code for code, message in CODES.items()}
+
+
+def message(code: str, **params: object) -> str:
+    """The message of ``code`` in the current language, formatted with ``params``.
+
+    Raises KeyError for a code not in CODES, or for a placeholder not given in ``params``."""
+    from docgen.i18n import _
+
+    return _(CODES[code]).format(**params)

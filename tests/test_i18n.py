@@ -1,0 +1,182 @@
+"""Messages in Vietnamese by default, English on request; a stable code for every problem."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from docgen import i18n
+from docgen.cli import main
+from docgen.codes import CODES
+from docgen.errors import Location, Problem, Report, Severity
+
+from .conftest import ROOT, STATE_EXAMPLE
+
+LOCALE = ROOT / "docgen" / "locale"
+PO = LOCALE / "vi" / "LC_MESSAGES" / "docgen.po"
+MO = PO.with_suffix(".mo")
+CODE = re.compile(r"^  ([EW]\d{4}) ", re.MULTILINE)
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """The State example with an impossible birth date, a gender that is not one of the list
+    and a word where the number convened goes."""
+    target = tmp_path / "hong.xlsx"
+    workbook = load_workbook(STATE_EXAMPLE.with_suffix(".xlsx"))
+    workbook["Cán bộ"]["C2"] = "31/02/1980"
+    workbook["Cán bộ"]["D3"] = "Nan"
+    workbook["Hội nghị"]["K2"] = "năm"
+    workbook.save(target)
+    return target
+
+
+def _validate(path: Path, *options: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(main, [*options, "validate", str(path)], env=env)
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+@pytest.mark.vietnamese
+def test_validate_speaks_vietnamese_by_default(broken: Path) -> None:
+    output = _validate(broken)
+    assert output.startswith("3 lỗi, 1 cảnh báo\n"), output
+    assert (
+        f"  E0303 tệp {broken}, trang tính “Cán bộ”, dòng 2, cột C (Ngày sinh): lỗi: "
+        "không phải ngày; cần một ngày có thật (dd/mm/yyyy, mm/yyyy hoặc yyyy), "
+        "thấy “31/02/1980”"
+    ) in output
+    assert "trang tính “Hội nghị”, dòng 2, cột K (Triệu tập): lỗi: giá trị không hợp lệ" in output
+    for english in ("row ", "column ", "error", "expected", "found"):
+        assert english not in output, output
+
+
+@pytest.mark.vietnamese
+@pytest.mark.parametrize(
+    ("options", "env"),
+    [
+        (("--lang", "en"), {}),
+        ((), {"DOCGEN_LANG": "en"}),
+        ((), {"LANG": "en_US.UTF-8"}),
+        ((), {"LC_ALL": "en_GB.UTF-8", "LANG": "vi_VN.UTF-8"}),
+    ],
+)
+def test_english_on_request(broken: Path, options: tuple[str, ...], env: dict[str, str]) -> None:
+    output = _validate(broken, *options, env=env)
+    assert output.startswith("3 errors, 1 warning\n"), output
+    assert (
+        "sheet “Cán bộ”, row 2, column C (Ngày sinh): error: not a date; expected a real date "
+        "(dd/mm/yyyy, mm/yyyy or yyyy), found “31/02/1980”"
+    ) in output
+
+
+@pytest.mark.vietnamese
+@pytest.mark.parametrize(
+    ("options", "env"),
+    [
+        (("--lang", "vi"), {"DOCGEN_LANG": "en"}),
+        ((), {"DOCGEN_LANG": "vi", "LANG": "en_US.UTF-8"}),
+        ((), {"LANG": "fr_FR.UTF-8"}),
+        ((), {"LANG": "C.UTF-8"}),
+    ],
+)
+def test_vietnamese_wins_where_asked_or_by_default(
+    broken: Path, options: tuple[str, ...], env: dict[str, str]
+) -> None:
+    assert _validate(broken, *options, env=env).startswith("3 lỗi, 1 cảnh báo\n")
+
+
+def test_language_from_environment() -> None:
+    assert i18n.language_from_environment({}) == "vi"
+    assert i18n.language_from_environment({"DOCGEN_LANG": "xx", "LANG": "en_US"}) == "en"
+    assert i18n.language_from_environment({"LANGUAGE": "vi:en", "LANG": "en_US"}) == "vi"
+    assert i18n.language_from_environment({"LANGUAGE": "en_AU:vi"}) == "en"
+    with pytest.raises(ValueError, match="unknown language"):
+        i18n.set_language("fr")
+
+
+def test_codes_of_known_cases_are_stable(broken: Path) -> None:
+    """Scripts match these codes: they never change meaning."""
+    output = _validate(broken, "--lang", "en")
+    assert CODE.findall(output) == ["E0303", "E0301", "E0301", "W0501"], output
+    assert CODES["E0303"] == "not a date"
+    assert CODES["E0301"] == "invalid value"
+    assert CODES["E0302"] == "required value is missing"
+    assert CODES["E0201"] == "sheet is missing"
+
+
+def test_every_problem_has_a_code() -> None:
+    where = Location("a.xlsx", 1, "Cán bộ", 2, "C (Ngày sinh)")
+    assert Problem(where, "x").code == "E0000"
+    assert Problem(where, "x", severity=Severity.WARNING).code == "W0000"
+    report = Report([Problem(where, "x", code="E0303")])
+    assert report.render().splitlines()[1].startswith("  E0303 a.xlsx, sheet “Cán bộ”, row 2")
+    assert report.problems[0].as_dict()["code"] == "E0303"
+    assert report.problems[0].as_dict()["row"] == 2
+
+
+def test_no_code_names_two_messages_and_codes_are_well_formed() -> None:
+    assert all(re.fullmatch(r"[EW]0[1-9]\d\d", code) for code in CODES), CODES
+    messages = list(CODES.values())
+    assert len(set(messages)) == len(messages), "one message under two codes"
+    source = (ROOT / "docgen" / "codes.py").read_text(encoding="utf-8")
+    keys = [
+        key.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Dict)
+        for key in node.keys
+        if isinstance(key, ast.Constant)
+    ]
+    assert len(keys) == len(set(keys)), "a code written twice in docgen/codes.py"
+
+
+def _catalogue():  # type: ignore[no-untyped-def]
+    with PO.open("rb") as stream:
+        return read_po(stream, locale="vi")
+
+
+def test_every_message_has_a_vietnamese_translation() -> None:
+    with (LOCALE / "docgen.pot").open("rb") as stream:
+        template = read_po(stream)
+    catalogue = _catalogue()
+    ids = {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id}
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalogue
+        if m.id
+        and all(m.string if isinstance(m.string, tuple) else (m.string,))
+        and "fuzzy" not in m.flags
+    }
+    assert set(CODES.values()) <= ids, "docgen/locale/docgen.pot is older than docgen/codes.py"
+    assert sorted(ids - translated) == []
+
+
+def test_placeholders_survive_translation() -> None:
+    field = re.compile(r"\{(\w*)\}")
+    for message in _catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            assert set(field.findall(string)) == set(field.findall(ids[-1])), message.id
+
+
+def test_compiled_catalogue_is_up_to_date() -> None:
+    """docgen/locale/vi/LC_MESSAGES/docgen.mo is docgen.po compiled (pybabel compile)."""
+    import io
+
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalogue())
+    catalogue = i18n.translations.__wrapped__("vi")
+    for message in _catalogue():
+        if message.id and isinstance(message.id, str):
+            assert catalogue.gettext(message.id) == (message.string or message.id), message.id
+    assert MO.read_bytes() == compiled.getvalue(), "run pybabel compile (docs/ma-loi.md)"
