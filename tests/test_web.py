@@ -23,6 +23,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from docgen.errors import EnvironmentProblem, TemplateError
 from docgen.web.app import create_app, is_loopback
 from tests.conftest import INPUTS, ROOT
 
@@ -184,6 +185,37 @@ def test_the_result_page_downloads_work_from_its_hidden_copy(client: TestClient)
     )
     no_step = client.post("/bien-ban", data={**fields, "step": "9"})
     assert no_step.status_code == 422 and "Traceback" not in no_step.text
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [(TemplateError("bad tag"), 500), (EnvironmentProblem("disk full"), 503), (KeyError("x"), 500)],
+)
+def test_a_failure_is_one_short_sentence_and_the_folder_is_removed(
+    client: TestClient,
+    temp_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Exception,
+    status: int,
+) -> None:
+    import docgen.dossier
+
+    seen: list[list[str]] = []
+
+    def fail(*args: object, **kwargs: object) -> None:
+        seen.append(leftovers(temp_root))  # the request's folder, while it works
+        raise failure
+
+    monkeypatch.setattr(docgen.dossier, "build_dossier", fail)
+    files = {"workbook": (STATE_XLSX.name, STATE_XLSX.read_bytes())}
+    api = client.post("/api/dossier", files=files)
+    assert api.status_code == status and api.json()["ok"] is False
+    page = client.post("/ho-so", files=files)
+    assert page.status_code == status and "báo người quản trị" in page.text
+    for text in (api.text, page.text):
+        assert "Traceback" not in text and str(failure) not in text
+    assert len(seen) == 2 and all(len(names) == 1 for names in seen)
+    assert leftovers(temp_root) == []
 
 
 def test_a_60_mb_upload_is_refused_with_413(client: TestClient, temp_root: Path) -> None:

@@ -337,7 +337,9 @@ class Failure(Exception):
         super().__init__(text)
 
 
-def _failure(exc: DocgenError) -> Failure:
+def _failure(exc: Exception) -> Failure:
+    """What to tell the user of an exception that is not about the input: a template or rule
+    set (500), the machine (503), or a bug (500); never the exception's text."""
     if isinstance(exc, TemplateError | RulesError):
         return Failure(500, "Mẫu giấy tờ hoặc bộ quy định của máy chủ có lỗi; báo người quản trị.")
     if isinstance(exc, EnvironmentProblem):
@@ -660,7 +662,7 @@ def create_app(
             return JSONResponse({"ok": False, "error": exc.text}, exc.status)
         try:
             report = await work(do_validate, upload)
-        except DocgenError as exc:
+        except Exception as exc:  # docgen's failures, or a bug: one short sentence, no traceback
             failure = _failure(exc)
             return JSONResponse({"ok": False, "error": failure.text}, failure.status)
         return JSONResponse(report_json(report, upload.name))
@@ -678,7 +680,7 @@ def create_app(
             )
         except InputError as exc:
             return JSONResponse(report_json(exc.report, upload.name), 422)
-        except DocgenError as exc:
+        except Exception as exc:  # docgen's failures, or a bug: one short sentence, no traceback
             failure = _failure(exc)
             return JSONResponse({"ok": False, "error": failure.text}, failure.status)
         return attachment(data, f"ho-so-{_ascii_stem(upload.name)}.zip", "application/zip")
