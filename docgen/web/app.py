@@ -72,6 +72,7 @@ from docgen.errors import (
     RulesError,
     TemplateError,
 )
+from docgen.i18n import set_language
 
 __all__ = ["create_app", "BodyLimit", "problem_json", "DEFAULT_MAX_UPLOAD", "TEMP_PREFIX"]
 
@@ -367,7 +368,7 @@ def create_app(
     (docgen.i18n.set_language): the page is for office staff, so Vietnamese whatever the
     server's locale.
     """
-    _set_language(language)
+    set_language(language)
     if max_upload is None:
         max_upload = int(os.environ.get("DOCGEN_WEB_MAX_UPLOAD", DEFAULT_MAX_UPLOAD))
     if temp_root is None and os.environ.get("DOCGEN_WEB_TMP"):
@@ -700,16 +701,6 @@ def create_app(
     ]
     app = Starlette(routes=routes)
     return BodyLimit(app, limit)
-
-
-def _set_language(language: str) -> None:
-    import importlib
-
-    try:
-        i18n = importlib.import_module("docgen.i18n")
-    except ModuleNotFoundError:  # a docgen without message catalogues speaks English
-        return
-    i18n.set_language(language)
 
 
 def is_loopback(host: str) -> bool:
