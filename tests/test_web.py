@@ -259,6 +259,16 @@ def test_serve_warns_when_bound_wider(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls[-1]["workers"] == 3 and calls[-1]["factory"] is True
 
 
+def test_the_command_imports_no_web_framework() -> None:
+    from docgen.web.app import DEFAULT_MAX_UPLOAD
+    from docgen.web.cli import DEFAULT_MAX_UPLOAD_MB
+
+    assert DEFAULT_MAX_UPLOAD == DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+    code = "import sys, docgen.web.cli; print('starlette' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "False", result.stderr
+
+
 # --- a real server on loopback --------------------------------------------------------------
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import click
 
-from docgen.web.app import DEFAULT_MAX_UPLOAD, is_loopback
+__all__ = ["serve", "DEFAULT_MAX_UPLOAD_MB"]
 
-__all__ = ["serve"]
+DEFAULT_MAX_UPLOAD_MB = 20
+"""docgen.web.app.DEFAULT_MAX_UPLOAD in MB; kept here so that registering the command does not
+import Starlette for every other docgen command."""
 
 
 @click.command(
@@ -35,7 +37,7 @@ __all__ = ["serve"]
 )
 @click.option(
     "--max-upload-mb",
-    default=DEFAULT_MAX_UPLOAD // (1024 * 1024),
+    default=DEFAULT_MAX_UPLOAD_MB,
     show_default=True,
     type=click.IntRange(1, 1024),
     help="Dung lượng tối đa của một tệp gửi lên (MB).",
@@ -49,6 +51,8 @@ def serve(host: str, port: int, workers: int, max_upload_mb: int, templates: Pat
     """Run uvicorn with the app factory docgen.web.app:create_app; its settings reach every
     worker process through DOCGEN_WEB_* environment variables."""
     import uvicorn
+
+    from docgen.web.app import is_loopback
 
     os.environ["DOCGEN_WEB_MAX_UPLOAD"] = str(max_upload_mb * 1024 * 1024)
     if templates is not None:
