@@ -54,3 +54,52 @@ def message(code: str, **params: object) -> str:
     from docgen.i18n import _
 
     return _(CODES[code]).format(**params)
+
+
+def codes_table() -> str:
+    """docs/ma-loi.md: every code with its Vietnamese and English message, then how to update
+    the catalogues. Markdown text, ending in a newline."""
+    from docgen.i18n import translations
+
+    vietnamese = translations("vi")
+    lines = [
+        "# Mã lỗi và cảnh báo",
+        "",
+        "Mỗi dòng docgen báo bắt đầu bằng một mã: E… là lỗi (phải sửa, docgen không ghi tệp nào),",
+        "W… là cảnh báo (docgen vẫn làm tiếp). Mã không đổi theo ngôn ngữ, nên tập lệnh và kiểm",
+        "thử dựa vào mã chứ không dựa vào câu chữ. E0000 và W0000: thông báo chưa có mã riêng.",
+        "Nhóm: 01 tệp và việc đọc tệp; 02 trang tính và tiêu đề; 03 giá trị ô; 04 số liệu kiểm",
+        "phiếu; 05 điều kiện, số lượng, bằng phiếu; 06 tệp ghi ra và thư mục; 07 chạy hàng loạt.",
+        "",
+        "Tệp này do `python -m docgen.codes` viết ra từ docgen/codes.py; đừng sửa tay.",
+        "",
+        "| Mã | Thông báo (tiếng Việt) | Message (English) |",
+        "|---|---|---|",
+    ]
+    for code in sorted(CODES):
+        english = CODES[code]
+        lines.append(f"| {code} | {vietnamese.gettext(english)} | {english} |")
+    lines += [
+        "",
+        "## Cập nhật bản dịch",
+        "",
+        "Thông báo gốc (msgid) là câu tiếng Anh trong mã nguồn, đánh dấu bằng `_()` hoặc `N_()`;",
+        "bản dịch tiếng Việt ở `docgen/locale/vi/LC_MESSAGES/docgen.po`. Sau khi thêm hay sửa",
+        "thông báo:",
+        "",
+        "```sh",
+        ".venv/bin/pybabel extract -F babel.cfg --no-location --sort-output -o docgen/locale/docgen.pot docgen",
+        ".venv/bin/pybabel update -i docgen/locale/docgen.pot -d docgen/locale -D docgen -l vi --no-fuzzy-matching",
+        "# dịch các mục mới (msgstr rỗng) trong docgen/locale/vi/LC_MESSAGES/docgen.po, rồi:",
+        ".venv/bin/pybabel compile -d docgen/locale -D docgen -l vi",
+        ".venv/bin/python -m docgen.codes > docs/ma-loi.md",
+        "```",
+        "",
+        "tests/test_i18n.py kiểm tra mọi thông báo đều có bản dịch, tệp .mo khớp tệp .po và",
+        "tệp này khớp docgen/codes.py.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(codes_table(), end="")

@@ -24,6 +24,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from docgen import errors
 from docgen.errors import Location, Problem
 
 __all__ = [
@@ -179,7 +180,7 @@ def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> Wo
                 problem, parts = _inspect_zip(handle)
     except OSError as exc:
         reason = (exc.strerror or "unreadable").lower()
-        result.problems.append(Problem(where, f"cannot read the file: {reason}"))
+        result.problems.append(errors.problem("E0101", where, reason=reason))
         return result
     if problem:
         result.problems.append(Problem(where, problem))

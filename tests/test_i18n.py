@@ -180,3 +180,11 @@ def test_compiled_catalogue_is_up_to_date() -> None:
         if message.id and isinstance(message.id, str):
             assert catalogue.gettext(message.id) == (message.string or message.id), message.id
     assert MO.read_bytes() == compiled.getvalue(), "run pybabel compile (docs/ma-loi.md)"
+
+
+def test_codes_table_in_the_docs_is_up_to_date() -> None:
+    from docgen.codes import codes_table
+
+    table = (ROOT / "docs" / "ma-loi.md").read_text(encoding="utf-8")
+    assert table == codes_table(), "run: .venv/bin/python -m docgen.codes > docs/ma-loi.md"
+    assert "| E0303 | không phải ngày | not a date |" in table
