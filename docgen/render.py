@@ -85,13 +85,21 @@ def template_root(explicit: Path | None = None) -> Path:
     """The templates folder in use (see the module docstring for the order).
 
     Raises:
-        TemplateError: when none of the places holds templates.
+        TemplateError: when the folder given (``explicit``, else $DOCGEN_TEMPLATES) is not a
+            templates folder (no state/ and party/), or none of the places holds templates.
     """
-    candidates = []
-    if explicit is not None:
-        candidates.append(Path(explicit))
+    chosen = [(Path(explicit), "--templates")] if explicit is not None else []
     if os.environ.get("DOCGEN_TEMPLATES"):
-        candidates.append(Path(os.environ["DOCGEN_TEMPLATES"]))
+        chosen.append((Path(os.environ["DOCGEN_TEMPLATES"]), "DOCGEN_TEMPLATES"))
+    for folder, given_by in chosen[:1]:
+        # A folder the user names is used or refused, never silently replaced by another.
+        if not ((folder / "state").is_dir() and (folder / "party").is_dir()):
+            raise TemplateError(
+                f"{folder} (given by {given_by}) is not a templates folder: it needs the "
+                "sub-folders state/ and party/ (copy the project's templates/ folder and edit it)"
+            )
+        return folder
+    candidates = []
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / "pyproject.toml").is_file():
         candidates.append(checkout / "templates")

@@ -110,3 +110,20 @@ def test_a_plan_outline_with_a_wrong_field_gets_a_plain_message(tmp_path: Path) 
     assert result.exit_code == 1, result.output
     assert "Extra inputs" not in result.output and "Field required" not in result.output
     assert "hobby" in result.output
+
+
+def test_a_templates_folder_that_holds_no_templates_is_refused_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["dossier", str(STATE_EXAMPLE), "--out", str(out), "--templates", str(empty)]
+    )
+    assert result.exit_code == 3, result.output
+    assert f"{empty} (given by --templates) is not a templates folder" in result.output
+    assert not out.exists()
+    monkeypatch.setenv("DOCGEN_TEMPLATES", str(empty))
+    result = CliRunner().invoke(main, ["dossier", str(STATE_EXAMPLE), "--out", str(out)])
+    assert result.exit_code == 3 and "(given by DOCGEN_TEMPLATES)" in result.output
