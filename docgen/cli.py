@@ -512,5 +512,14 @@ def check_layout(documents: tuple[Path, ...]) -> None:
         sys.exit(EXIT_TEMPLATE)
 
 
+def _register_web_page() -> None:
+    from docgen.web.cli import serve  # cheap: Starlette and uvicorn load only when it runs
+
+    main.add_command(serve)
+
+
+_register_web_page()
+
+
 if __name__ == "__main__":
     main()

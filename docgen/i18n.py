@@ -68,12 +68,16 @@ def current_language() -> str:
 
 @cache
 def translations(language: str) -> gettext.NullTranslations:
-    """The catalogue of ``language``: English is the msgids themselves."""
+    """The catalogue of ``language``: English is the msgids themselves. A catalogue that is
+    missing or damaged (a broken install) gives English rather than failing the command."""
     if language == "en":
         return gettext.NullTranslations()
     catalogue = resources.files("docgen") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    with catalogue.open("rb") as stream:
-        return gettext.GNUTranslations(stream)
+    try:
+        with catalogue.open("rb") as stream:
+            return gettext.GNUTranslations(stream)
+    except (OSError, ValueError):  # ValueError: not a .mo file (gettext's own check)
+        return gettext.NullTranslations()
 
 
 def _(message: str) -> str:
