@@ -16,10 +16,43 @@ from docgen.i18n import N_
 CODES: dict[str, str] = {
     # 01: the file and its reading
     "E0101": N_("cannot read the file: {reason}"),
+    "E0102": N_("the file is empty: save the workbook again from Excel"),
+    "E0103": N_(
+        "the file is damaged or incomplete (not a complete .xlsx): save it again from Excel"
+    ),
+    "E0104": N_(
+        "this is an old Excel .xls file (or a password-protected workbook): open it in Excel and "
+        "save it as .xlsx without a password"
+    ),
+    "E0105": N_(
+        "this workbook is protected by a password: open it in Excel and save it as .xlsx without "
+        "a password"
+    ),
+    "E0106": N_("this is an old Excel .xls file: open it in Excel and save it as .xlsx"),
+    "E0107": N_("this is not an Excel workbook ({what}): give the round's .xlsx workbook"),
+    "E0108": N_(
+        "this is not an Excel workbook (.xlsx): give the round's workbook, saved from Excel as "
+        ".xlsx"
+    ),
+    "E0109": N_(
+        "this is a text file, not an Excel workbook: open it in Excel and save it as .xlsx"
+    ),
+    "E0110": N_("this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx"),
+    "E0111": N_(
+        "the workbook is too large: it unpacks to {size} MB, more than the {limit} MB docgen "
+        "reads; it cannot be a round's workbook"
+    ),
+    "E0112": N_("this is an OpenDocument spreadsheet (.ods): open it and save it as .xlsx"),
     # 02: sheets and headers
     "E0201": N_("sheet is missing"),
     "E0202": N_("sheet has no header row"),
     "E0203": N_("required column is missing"),
+    "E0204": N_("the sheet is damaged and cannot be read: save the workbook again from Excel"),
+    "E0205": N_(
+        "the sheet has data down to row {rows} and across to column {column}: docgen reads at "
+        "most {max_rows} rows, {max_columns} columns (up to {last_column}) and {max_cells} "
+        "cells; delete the rows and columns beyond the round's data"
+    ),
     # 03: cell values
     "E0301": N_("invalid value"),
     "E0302": N_("required value is missing"),

@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 
 from docgen import errors
 from docgen.errors import Location, Problem
+from docgen.i18n import N_, _
 
 __all__ = [
     "MAX_CELLS",
@@ -68,21 +69,29 @@ _MAX_WHOLE_INT = 1e16
 """openpyxl reads a number saved without a decimal point or exponent as int; Excel and openpyxl
 save whole numbers below 10**16 that way (``%.16g``)."""
 
-_DAMAGED = "the file is damaged or incomplete (not a complete .xlsx): save it again from Excel"
-_OLD_OR_LOCKED = (
-    "this is an old Excel .xls file (or a password-protected workbook): open it in Excel and save "
-    "it as .xlsx without a password"
-)
-_LOCKED = (
-    "this workbook is protected by a password: open it in Excel and save it as .xlsx without a "
-    "password"
-)
-_OLD_XLS = "this is an old Excel .xls file: open it in Excel and save it as .xlsx"
-_DAMAGED_SHEET = "the sheet is damaged and cannot be read: save the workbook again from Excel"
-_NOT_WORKBOOK = "this is not an Excel workbook ({what}): give the round's .xlsx workbook"
-_UNKNOWN = (
-    "this is not an Excel workbook (.xlsx): give the round's workbook, saved from Excel as .xlsx"
-)
+_Issue = tuple[str, dict[str, Any]]
+"""A problem found before there is a location: its code (docgen.codes) and the message's
+parameters."""
+
+_DAMAGED: _Issue = ("E0103", {})
+_OLD_OR_LOCKED: _Issue = ("E0104", {})
+_LOCKED: _Issue = ("E0105", {})
+_OLD_XLS: _Issue = ("E0106", {})
+_DAMAGED_SHEET: _Issue = ("E0204", {})
+_UNKNOWN: _Issue = ("E0108", {})
+
+
+def _not_workbook(what: str) -> _Issue:
+    """The problem of a file of another kind; ``what`` is an msgid (marked with N_) saying what
+    the file looks like, translated when the problem is made."""
+    return ("E0107", {"what": what})
+
+
+def _located(issue: _Issue, where: Location) -> Problem:
+    code, params = issue
+    if "what" in params:
+        params = {**params, "what": _(str(params["what"]))}
+    return errors.problem(code, where, **params)
 
 
 @dataclass(frozen=True)
@@ -183,7 +192,7 @@ def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> Wo
         result.problems.append(errors.problem("E0101", where, reason=reason))
         return result
     if problem:
-        result.problems.append(Problem(where, problem))
+        result.problems.append(_located(problem, where))
         return result
     _read_sheets(path, parts, wanted, result)
     return result
@@ -192,18 +201,18 @@ def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> Wo
 # --- what kind of file is it ------------------------------------------------------------------
 
 
-def _sniff(handle: BinaryIO) -> str | None:
+def _sniff(handle: BinaryIO) -> _Issue | None:
     """The problem with a file that is not a zip archive (None for a zip): empty, old .xls or
     encrypted (both OLE2 compound files), PDF, text, anything else."""
     head = handle.read(4096)
     if not head:
-        return "the file is empty: save the workbook again from Excel"
+        return ("E0102", {})
     if head.startswith(_ZIP_MAGICS):
         return None
     if head.startswith(_CFB_MAGIC):
         return _compound_file_kind(handle)
     if head.startswith(b"%PDF"):
-        return _NOT_WORKBOOK.format(what="it is a PDF file")
+        return _not_workbook(N_("it is a PDF file"))
     if b"\0" not in head:
         try:
             head.decode("utf-8")
@@ -212,13 +221,11 @@ def _sniff(handle: BinaryIO) -> str | None:
         else:
             text = True
         if text:
-            return (
-                "this is a text file, not an Excel workbook: open it in Excel and save it as .xlsx"
-            )
+            return ("E0109", {})
     return _UNKNOWN
 
 
-def _compound_file_kind(handle: BinaryIO) -> str:
+def _compound_file_kind(handle: BinaryIO) -> _Issue:
     """An OLE2 compound file: an encrypted .xlsx holds an "EncryptedPackage" stream, an old .xls a
     "Workbook" (or "Book") stream, an old Word file a "WordDocument" stream. The stream names are
     UTF-16LE in the directory sectors, which may be anywhere in the file."""
@@ -238,7 +245,7 @@ def _compound_file_kind(handle: BinaryIO) -> str:
             return _LOCKED
         overlap = window[-64:]
     if "word" in seen:
-        return _NOT_WORKBOOK.format(what="it looks like an old Word document")
+        return _not_workbook(N_("it looks like an old Word document"))
     if seen & {"xls", "xls5"}:
         return _OLD_XLS
     return _OLD_OR_LOCKED
@@ -251,7 +258,7 @@ class _Parts:
     sheet_members: dict[str, str]
 
 
-def _inspect_zip(handle: BinaryIO) -> tuple[str | None, _Parts]:
+def _inspect_zip(handle: BinaryIO) -> tuple[_Issue | None, _Parts]:
     """Check the zip archive: complete, a workbook, not encrypted, not a zip bomb."""
     parts = _Parts({})
     handle.seek(0)
@@ -266,18 +273,13 @@ def _inspect_zip(handle: BinaryIO) -> tuple[str | None, _Parts]:
         if not any(name.startswith("xl/") for name in lower):
             return _zip_kind(archive, lower), parts
         if "xl/workbook.bin" in lower:
-            return (
-                "this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx",
-                parts,
-            )
+            return ("E0110", {}), parts
         if any(info.flag_bits & 0x1 for info in infos):
             return _LOCKED, parts
         unpacked = sum(info.file_size for info in infos)
         if unpacked > MAX_UNPACKED_BYTES:
-            return (
-                f"the workbook is too large: it unpacks to {unpacked // 2**20:,} MB, more than the "
-                f"{MAX_UNPACKED_BYTES // 2**20} MB docgen reads; it cannot be a round's workbook"
-            ), parts
+            size = f"{unpacked // 2**20:,}"
+            return ("E0111", {"size": size, "limit": MAX_UNPACKED_BYTES // 2**20}), parts
         try:
             parts.sheet_members = _sheet_members(archive)
         except _READ_ERRORS:
@@ -285,23 +287,23 @@ def _inspect_zip(handle: BinaryIO) -> tuple[str | None, _Parts]:
     return None, parts
 
 
-def _zip_kind(archive: zipfile.ZipFile, lower: set[str]) -> str:
+def _zip_kind(archive: zipfile.ZipFile, lower: set[str]) -> _Issue:
     """The problem with a zip archive that holds no workbook."""
     if "word/document.xml" in lower:
-        return _NOT_WORKBOOK.format(what="it looks like a Word document")
+        return _not_workbook(N_("it looks like a Word document"))
     if "ppt/presentation.xml" in lower:
-        return _NOT_WORKBOOK.format(what="it looks like a PowerPoint presentation")
+        return _not_workbook(N_("it looks like a PowerPoint presentation"))
     if "mimetype" in lower:
         try:
             mimetype = _read_member(archive, "mimetype")[:100]
         except _READ_ERRORS:
             mimetype = b""
         if mimetype.endswith(b"spreadsheet"):
-            return "this is an OpenDocument spreadsheet (.ods): open it and save it as .xlsx"
-        return _NOT_WORKBOOK.format(what="it looks like an OpenDocument file")
+            return ("E0112", {})
+        return _not_workbook(N_("it looks like an OpenDocument file"))
     if not lower:
         return _DAMAGED
-    return _NOT_WORKBOOK.format(what="it is a zip archive of other files")
+    return _not_workbook(N_("it is a zip archive of other files"))
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -372,18 +374,18 @@ def _read_sheets(
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.CalamineError:
-        result.problems.append(Problem(where, _DAMAGED))
+        result.problems.append(_located(_DAMAGED, where))
         return
     except BaseException as exc:  # a panic of the Rust reader on a damaged file
         if not _is_panic(exc):
             raise
-        result.problems.append(Problem(where, _DAMAGED))
+        result.problems.append(_located(_DAMAGED, where))
         return
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile, ValueError):
         workbook.close()
-        result.problems.append(Problem(where, _DAMAGED))
+        result.problems.append(_located(_DAMAGED, where))
         return
     with workbook, archive:
         for metadata in workbook.sheets_metadata:
@@ -399,12 +401,12 @@ def _read_sheets(
             if problem:
                 sheet.readable = False
                 sheet.rows = []
-                result.problems.append(Problem(Location(str(path), 0, name), problem))
+                result.problems.append(_located(problem, Location(str(path), 0, name)))
 
 
 def _read_sheet(
     workbook: Any, archive: zipfile.ZipFile, parts: _Parts, sheet: SheetRows
-) -> str | None:
+) -> _Issue | None:
     """Fill ``sheet`` from the workbook; return the problem when it cannot be read.
 
     The sheet's XML is scanned first: calamine lays a sheet out as one dense rectangle up to its
@@ -446,16 +448,21 @@ def _read_sheet(
     return None
 
 
-def _too_large(rows: int, columns: int, cells: int = 0) -> str | None:
+def _too_large(rows: int, columns: int, cells: int = 0) -> _Issue | None:
     """The problem with a sheet whose data reaches row ``rows`` and column ``columns`` (1-based)
     or holds ``cells`` values, when that is beyond the limits."""
     if rows <= MAX_ROWS and columns <= MAX_COLUMNS and max(rows * columns, cells) <= MAX_CELLS:
         return None
     return (
-        f"the sheet has data down to row {rows:,} and across to column {column_letter(columns)}: "
-        f"docgen reads at most {MAX_ROWS:,} rows, {MAX_COLUMNS} columns (up to "
-        f"{column_letter(MAX_COLUMNS)}) and {MAX_CELLS:,} cells; delete the rows and columns "
-        "beyond the round's data"
+        "E0205",
+        {
+            "rows": f"{rows:,}",
+            "column": column_letter(columns),
+            "max_rows": f"{MAX_ROWS:,}",
+            "max_columns": MAX_COLUMNS,
+            "last_column": column_letter(MAX_COLUMNS),
+            "max_cells": f"{MAX_CELLS:,}",
+        },
     )
 
 
@@ -587,7 +594,7 @@ def _cell_start(data: bytes, position: int, floor: int) -> int | None:
     """The offset of the ``<c`` of the cell holding the element at ``position``: at most a
     formula (``<f …>…</f>``) stands between a cell's start tag and its value."""
     here = position
-    for _ in range(4):
+    for _attempt in range(4):
         here = data.rfind(b"<", floor, here)
         if here < 0:
             return None

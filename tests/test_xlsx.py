@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from docgen.cli import main
+from docgen.codes import CODES
 from docgen.contract import PLAN_SHEET, SHEETS
 from docgen.errors import Location, Problem, Severity
 from docgen.load import load_round
@@ -85,6 +86,16 @@ def _sheet_member(path: Path, sheet: str) -> str:
     """The XML part of ``sheet`` in a workbook saved by openpyxl (sheetN.xml in sheet order)."""
     names = load_workbook(path, read_only=True).sheetnames
     return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def _coded(location: Location, message: str, **fields: Any) -> Problem:
+    """The problem expected at ``location``, with the code of its message (docgen.codes)."""
+    for code, template in CODES.items():
+        pattern = re.escape(template)
+        pattern = re.sub(r"\\\{\w+\\\}", ".+", pattern)
+        if re.fullmatch(pattern, message):
+            return Problem(location, message, code=code, **fields)
+    return Problem(location, message, **fields)
 
 
 def _only_error(path: Path) -> Problem:
@@ -221,10 +232,10 @@ def test_a_malformed_file_is_one_problem_at_the_file(tmp_path: Path, case: str) 
     build, message = MALFORMED[case]
     path = tmp_path / "round.xlsx"
     path.write_bytes(build())
-    assert read_workbook(path).problems == [Problem(Location(str(path)), message)]
+    assert read_workbook(path).problems == [_coded(Location(str(path)), message)]
     loaded = load_round(path)
     assert loaded.model is None
-    assert loaded.report.problems == [Problem(Location(str(path)), message)]
+    assert loaded.report.problems == [_coded(Location(str(path)), message)]
     result = _validate(path)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -246,7 +257,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
         "the workbook is too large: it unpacks to 201 MB, more than the 200 MB docgen reads; it "
         "cannot be a round's workbook"
     )
-    assert read_workbook(path).problems == [Problem(Location(str(path)), message)]
+    assert read_workbook(path).problems == [_coded(Location(str(path)), message)]
     assert _validate(path).exit_code == 1
 
 
@@ -271,7 +282,7 @@ def test_a_zip_member_larger_than_its_header_says_is_a_damaged_sheet(tmp_path: P
             start = data.find(name, start + 1)
     assert patched == 2  # the local header and the central directory
     path.write_bytes(bytes(data))
-    assert _only_error(path) == Problem(
+    assert _only_error(path) == _coded(
         Location(str(path), ORDER["Cán bộ"], "Cán bộ"), DAMAGED_SHEET
     )
     assert _validate(path).exit_code == 1
@@ -281,7 +292,7 @@ def test_a_sheet_with_broken_xml_is_named(tmp_path: Path) -> None:
     path = tmp_path / "round.xlsx"
     member = _sheet_member(STATE_XLSX, "Hội nghị")
     _patch_zip(STATE_XLSX, path, member, lambda xml: xml[: len(xml) // 2])
-    problem = Problem(Location(str(path), ORDER["Hội nghị"], "Hội nghị"), DAMAGED_SHEET)
+    problem = _coded(Location(str(path), ORDER["Hội nghị"], "Hội nghị"), DAMAGED_SHEET)
     assert _only_error(path) == problem
     assert load_round(path).model is None
     result = _validate(path)
@@ -297,7 +308,7 @@ def test_a_sheet_missing_from_the_archive_is_named(tmp_path: Path) -> None:
         for info in old.infolist():
             if info.filename != member:
                 new.writestr(info.filename, old.read(info.filename))
-    assert _only_error(path) == Problem(
+    assert _only_error(path) == _coded(
         Location(str(path), ORDER["Kết quả"], "Kết quả"), DAMAGED_SHEET
     )
     assert _validate(path).exit_code == 1
@@ -353,7 +364,7 @@ def test_a_value_far_away_in_a_contract_sheet_is_refused_plainly(tmp_path: Path)
         "100,000 rows, 200 columns (up to GR) and 2,000,000 cells; delete the rows and columns "
         "beyond the round's data"
     )
-    assert _only_error(path) == Problem(
+    assert _only_error(path) == _coded(
         Location(str(path), ORDER["Chức danh"], "Chức danh"), message
     )
     assert load_round(path).model is None
