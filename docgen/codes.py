@@ -43,6 +43,18 @@ CODES: dict[str, str] = {
         "reads; it cannot be a round's workbook"
     ),
     "E0112": N_("this is an OpenDocument spreadsheet (.ods): open it and save it as .xlsx"),
+    "E0113": N_("unknown input kind"),
+    "E0114": N_("the file is too large"),
+    "E0115": N_("the file is not UTF-8 text"),
+    "E0116": N_("the file is nested too deep"),
+    "E0117": N_("the file holds too many values"),
+    "E0118": N_("not valid JSON"),
+    "E0119": N_("not valid YAML"),
+    "E0120": N_("a field is given twice"),
+    "E0121": N_("a YAML alias refers to the item it is part of"),
+    "E0122": N_("YAML aliases repeat too many values"),
+    "E0123": N_("the file holds a character that is not text"),
+    "E0124": N_("the file is empty"),
     # 02: sheets and headers
     "E0201": N_("sheet is missing"),
     "E0202": N_("sheet has no header row"),
@@ -53,6 +65,9 @@ CODES: dict[str, str] = {
         "most {max_rows} rows, {max_columns} columns (up to {last_column}) and {max_cells} "
         "cells; delete the rows and columns beyond the round's data"
     ),
+    "E0206": N_("the file does not hold a round"),
+    "E0207": N_("unknown part of a round"),
+    "E0208": N_("required part is missing"),
     # 03: cell values
     "E0301": N_("invalid value"),
     "E0302": N_("required value is missing"),

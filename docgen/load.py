@@ -216,15 +216,33 @@ def load_round(path: Path) -> LoadedRound:
     if suffix in {".yaml", ".yml", ".json"}:
         return load_data_round(path)
     report = Report()
-    report.add(
-        Problem(
-            Location(str(path)),
-            "unknown input kind",
-            expected="a .xlsx workbook or a .yaml/.json file",
-            found=f"“{path.suffix or 'no extension'}”",
+    where = Location(str(path))
+    other_kind = _OTHER_KINDS.get(suffix)
+    if other_kind is not None:
+        report.add(problem(other_kind, where))
+    else:
+        report.add(
+            problem(
+                "E0113",
+                where,
+                expected=_("a .xlsx workbook or a .yaml/.json file"),
+                found=quoted(path.suffix) if path.suffix else _("no extension"),
+                hint=_("save the workbook from Excel as .xlsx (File, Save As, Excel Workbook)"),
+            )
         )
-    )
     return LoadedRound(path, "", None, SourceMap(str(path)), report)
+
+
+_OTHER_KINDS = {
+    ".xls": "E0106",
+    ".xlt": "E0106",
+    ".xlsb": "E0110",
+    ".ods": "E0112",
+    ".csv": "E0109",
+    ".txt": "E0109",
+}
+"""Files named as another kind of spreadsheet: the code of the problem saying how to save it as
+.xlsx (docgen.codes)."""
 
 
 def require_round(path: Path) -> tuple[LoadedRound, RoundInput]:
@@ -258,14 +276,14 @@ def load_data_round(path: Path) -> LoadedRound:
         return LoadedRound(path, "", None, source, report)
     where = Location(str(path))
     if data is None:
-        report.add(Problem(where, "the file is empty", expected="a round (`docgen schema`)"))
+        report.add(problem("E0124", where, expected=_("a round (`docgen schema`)")))
         return LoadedRound(path, "", None, source, report)
     if not isinstance(data, dict):
         report.add(
-            Problem(
+            problem(
+                "E0206",
                 where,
-                "the file does not hold a round",
-                expected="named parts: " + ", ".join(_ROUND_PARTS),
+                expected=_("named parts: {parts}").format(parts=", ".join(_ROUND_PARTS)),
                 found=shown(data),
             )
         )
@@ -275,20 +293,20 @@ def load_data_round(path: Path) -> LoadedRound:
         name = str(key)
         if name not in _ROUND_PARTS:
             report.add(
-                Problem(
+                problem(
+                    "E0207",
                     source.locate_read(name),
-                    "unknown part of a round",
-                    expected="one of " + ", ".join(_ROUND_PARTS),
+                    expected=_("one of {choices}").format(choices=", ".join(_ROUND_PARTS)),
                     found=quoted(name),
                 )
             )
             continue
         if name in _ROW_MODELS and value is not None and not isinstance(value, list):
             report.add(
-                Problem(
+                problem(
+                    "E0301",
                     source.locate_read(name),
-                    "invalid value",
-                    expected="a list of rows",
+                    expected=_("a list of rows"),
                     found=shown(value),
                 )
             )
@@ -296,10 +314,10 @@ def load_data_round(path: Path) -> LoadedRound:
         parts[name] = [] if value is None and name in _ROW_MODELS else value
     if "info" not in parts:
         report.add(
-            Problem(
+            problem(
+                "E0208",
                 source.locate_read("info"),
-                "required part is missing",
-                expected="info: the unit, the round and the signer",
+                expected=_("info: the unit, the round and the signer"),
             )
         )
     model = build_model(parts, source, report)
@@ -321,27 +339,28 @@ def read_data_file(path: Path) -> tuple[Any, list[Problem]]:
         size = path.stat().st_size
         if size > MAX_DATA_BYTES:
             return None, [
-                Problem(
+                problem(
+                    "E0114",
                     where,
-                    "the file is too large",
-                    expected=f"at most {_size(MAX_DATA_BYTES)}",
+                    expected=_("at most {size}").format(size=_size(MAX_DATA_BYTES)),
                     found=_size(size),
                 )
             ]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(where, "cannot read the file", found=exc.strerror or "")]
+        reason = (exc.strerror or _("unreadable")).lower()
+        return None, [problem("E0101", where, reason=reason)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, [
-            Problem(
+            problem(
+                "E0115",
                 where,
-                "the file is not UTF-8 text",
-                expected="a text file saved as UTF-8",
-                found=f"a byte that is not UTF-8 on line {line}",
-                hint="open it in a text editor and save it with the encoding UTF-8",
+                expected=_("a text file saved as UTF-8"),
+                found=_("a byte that is not UTF-8 on line {line}").format(line=line),
+                hint=_("open it in a text editor and save it with the encoding UTF-8"),
             )
         ]
     if path.suffix.lower() == ".json":
@@ -357,20 +376,22 @@ def _size(count: int) -> str:
 
 
 def _too_deep(where: Location, line: int) -> Problem:
-    return Problem(
+    return problem(
+        "E0116",
         where,
-        "the file is nested too deep",
-        expected=f"at most {MAX_DEPTH} levels of lists inside lists or fields",
-        found=f"more at line {line}",
+        expected=_("at most {count} levels of lists inside lists or fields").format(
+            count=MAX_DEPTH
+        ),
+        found=_("more at line {line}").format(line=line),
     )
 
 
 def _too_many(where: Location, line: int) -> Problem:
-    return Problem(
+    return problem(
+        "E0117",
         where,
-        "the file holds too many values",
-        expected=f"at most {MAX_NODES:,}",
-        found=f"more by line {line}",
+        expected=_("at most {count}").format(count=f"{MAX_NODES:,}"),
+        found=_("more by line {line}").format(line=line),
     )
 
 
@@ -417,17 +438,19 @@ def _read_json(text: str, where: Location) -> tuple[Any, list[Problem]]:
         return json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int), []
     except json.JSONDecodeError as exc:
         return None, [
-            Problem(
+            problem(
+                "E0118",
                 where,
-                "not valid JSON",
-                found=f"line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                hint="check the brackets, commas and quotes there",
+                found=_("line {line}, column {column}: {problem}").format(
+                    line=exc.lineno, column=exc.colno, problem=exc.msg
+                ),
+                hint=_("check the brackets, commas and quotes there"),
             )
         ]
     except _DuplicateKey as exc:
         return None, [_given_twice(where, exc.key)]
     except (ValueError, RecursionError):
-        return None, [Problem(where, "not valid JSON")]
+        return None, [problem("E0118", where)]
 
 
 _YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -440,12 +463,8 @@ class _TwiceInYaml(ConstructorError):
 
 
 def _given_twice(where: Location, key: str, line: int | None = None) -> Problem:
-    return Problem(
-        where,
-        "a field is given twice",
-        found=quoted(key) + (f" at line {line}" if line else ""),
-        hint="keep one of them",
-    )
+    at_line = _(" at line {line}").format(line=line) if line else ""
+    return problem("E0120", where, found=quoted(key) + at_line, hint=_("keep one of them"))
 
 
 class _DataLoader(_YAML_LOADER):  # type: ignore[misc,valid-type]
@@ -501,21 +520,23 @@ def _yaml_limits(text: str, where: Location) -> Problem | None:
             size = sizes.get(event.anchor or "")
             if size is None:
                 if any(anchor == event.anchor for anchor, _ in open_nodes):
-                    return Problem(
+                    return problem(
+                        "E0121",
                         where,
-                        "a YAML alias refers to the item it is part of",
-                        found=f"*{event.anchor} at line {line}",
+                        found=f"*{event.anchor}" + _(" at line {line}").format(line=line),
                     )
                 return None  # an undefined alias: the loader reports it
             nodes += size
             repeated += size
             if repeated > MAX_REPEATED:
-                return Problem(
+                return problem(
+                    "E0122",
                     where,
-                    "YAML aliases repeat too many values",
-                    expected=f"aliases (*name) repeating at most {MAX_REPEATED:,} values",
-                    found=f"more by line {line}",
-                    hint="write the values out, or use fewer aliases",
+                    expected=_("aliases (*name) repeating at most {count} values").format(
+                        count=f"{MAX_REPEATED:,}"
+                    ),
+                    found=_("more by line {line}").format(line=line),
+                    hint=_("write the values out, or use fewer aliases"),
                 )
         elif isinstance(event, yaml.ScalarEvent):
             nodes += 1
@@ -539,19 +560,22 @@ def _yaml_limits(text: str, where: Location) -> Problem | None:
 
 # PyYAML / libyaml problem texts → plain phrases (matched as substrings, first match wins).
 _YAML_PROBLEMS = (
-    ("mapping values are not allowed", "a “: ” where no field can start (quote the text)"),
-    ("could not find expected ':'", "a line that is not “field: value”"),
-    ("cannot start any token", "a character that cannot start a value (a tab? indent with spaces)"),
-    ("undefined alias", "an alias (*name) without its anchor (&name)"),
-    ("unhashable key", "a list or group of fields used as a field name"),
-    ("duplicate anchor", "an anchor (&name) given twice"),
-    ("second occurrence", "an anchor (&name) given twice"),
-    ("expected <block end>", "the indentation does not match the lines above"),
-    ("did not find expected key", "the indentation does not match the lines above"),
-    ("expected ',' or ']'", "a list “[” that is not closed"),
-    ("expected ',' or '}'", "a group “{” that is not closed"),
-    ("expected '-' indicator", "a list item (“- ”) was expected here"),
-    ("end of stream", "the file ends inside a quoted text or a bracket"),
+    ("mapping values are not allowed", N_("a “: ” where no field can start (quote the text)")),
+    ("could not find expected ':'", N_("a line that is not “field: value”")),
+    (
+        "cannot start any token",
+        N_("a character that cannot start a value (a tab? indent with spaces)"),
+    ),
+    ("undefined alias", N_("an alias (*name) without its anchor (&name)")),
+    ("unhashable key", N_("a list or group of fields used as a field name")),
+    ("duplicate anchor", N_("an anchor (&name) given twice")),
+    ("second occurrence", N_("an anchor (&name) given twice")),
+    ("expected <block end>", N_("the indentation does not match the lines above")),
+    ("did not find expected key", N_("the indentation does not match the lines above")),
+    ("expected ',' or ']'", N_("a list “[” that is not closed")),
+    ("expected ',' or '}'", N_("a group “{” that is not closed")),
+    ("expected '-' indicator", N_("a list item (“- ”) was expected here")),
+    ("end of stream", N_("the file ends inside a quoted text or a bracket")),
 )
 
 
@@ -560,24 +584,28 @@ def _yaml_problem(where: Location, exc: yaml.YAMLError) -> Problem:
         mark = exc.problem_mark
         return _given_twice(where, exc.key, mark.line + 1 if mark is not None else None)
     if isinstance(exc, yaml.reader.ReaderError):
-        return Problem(
+        return problem(
+            "E0123",
             where,
-            "the file holds a character that is not text",
-            found=f"character code {exc.character!r} at position {exc.position}"
+            found=_("character code {code} at position {position}").format(
+                code=repr(exc.character), position=exc.position
+            )
             if isinstance(exc.character, int)
-            else f"at position {exc.position}",
+            else _("at position {position}").format(position=exc.position),
         )
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
-        problem = (exc.problem or "").replace('"<unicode string>", ', "")
-        problem = next((plain for text, plain in _YAML_PROBLEMS if text in problem), problem)
-        return Problem(
+        said = (exc.problem or "").replace('"<unicode string>", ', "")
+        said = next((_(plain) for text, plain in _YAML_PROBLEMS if text in said), said)
+        return problem(
+            "E0119",
             where,
-            "not valid YAML",
-            found=f"line {mark.line + 1}, column {mark.column + 1}: {problem}",
-            hint="check the indentation, colons and quotes there",
+            found=_("line {line}, column {column}: {problem}").format(
+                line=mark.line + 1, column=mark.column + 1, problem=said
+            ),
+            hint=_("check the indentation, colons and quotes there"),
         )
-    return Problem(where, "not valid YAML")
+    return problem("E0119", where)
 
 
 def _read_yaml(text: str, where: Location) -> tuple[Any, list[Problem]]:
@@ -747,7 +775,7 @@ def build_model(data: dict[str, Any], source: SourceMap, report: Report) -> Roun
     failed: set[str] = set()
     info: RoundInfo | None = None
     if raw_info is None and report.ok:
-        report.add(Problem(source.locate("info"), "required part is missing"))
+        report.add(problem("E0208", source.locate("info")))
     try:
         info = RoundInfo.model_validate(raw_info if raw_info is not None else {})
     except ValidationError as exc:

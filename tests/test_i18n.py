@@ -188,3 +188,45 @@ def test_codes_table_in_the_docs_is_up_to_date() -> None:
     table = (ROOT / "docs" / "ma-loi.md").read_text(encoding="utf-8")
     assert table == codes_table(), "run: .venv/bin/python -m docgen.codes > docs/ma-loi.md"
     assert "| E0303 | không phải ngày | not a date |" in table
+
+
+def _vietnamese_lines(path: Path) -> list[str]:
+    """The problem lines of ``docgen validate path`` in the default language (Vietnamese)."""
+    return [line for line in _validate(path).splitlines() if CODE.match(line + " ")]
+
+
+@pytest.mark.vietnamese
+def test_file_problems_speak_vietnamese_with_their_code(tmp_path: Path) -> None:
+    empty = tmp_path / "trong.xlsx"
+    empty.write_bytes(b"")
+    (line,) = _vietnamese_lines(empty)
+    assert line.startswith(f"  E0102 tệp {empty}: lỗi: tệp trống"), line
+    assert "Excel" in line
+
+    old = tmp_path / "cu.xlsx"
+    old.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + "Workbook".encode("utf-16-le") * 8)
+    (line,) = _vietnamese_lines(old)
+    assert line.startswith("  E0106 ") and "lưu lại dưới dạng .xlsx" in line, line
+
+
+@pytest.mark.vietnamese
+@pytest.mark.parametrize(
+    ("suffix", "code"), [(".xls", "E0106"), (".ods", "E0112"), (".pdf", "E0113")]
+)
+def test_a_file_of_another_kind_says_how_to_save_it_as_xlsx(
+    tmp_path: Path, suffix: str, code: str
+) -> None:
+    path = tmp_path / f"dot{suffix}"
+    path.write_bytes(b"x")
+    (line,) = _vietnamese_lines(path)
+    assert line.startswith(f"  {code} tệp {path}: lỗi: "), line
+    assert ".xlsx" in line and "lưu lại" in line, line
+
+
+@pytest.mark.vietnamese
+def test_data_file_problems_speak_vietnamese(tmp_path: Path) -> None:
+    path = tmp_path / "dot.yaml"
+    path.write_text("info:\n  place: a\n  place: b\n", encoding="utf-8")
+    (line,) = _vietnamese_lines(path)
+    assert line.startswith(f"  E0120 tệp {path}: lỗi: một trường được ghi hai lần"), line
+    assert "ở dòng 3" in line and "chỉ giữ lại một" in line, line
