@@ -68,6 +68,11 @@ CODES: dict[str, str] = {
     "E0206": N_("the file does not hold a round"),
     "E0207": N_("unknown part of a round"),
     "E0208": N_("required part is missing"),
+    "E0209": N_("sheets {names} both match the sheet “{sheet}”: keep only one of them"),
+    "E0210": N_("sheets {names} all match the sheet “{sheet}”: keep only one of them"),
+    "W0201": N_("sheets ignored: {names}"),
+    "W0202": N_("rows ignored: {rows}"),
+    "W0203": N_("columns ignored: {columns}"),
     # 03: cell values
     "E0301": N_("invalid value"),
     "E0302": N_("required value is missing"),
@@ -78,6 +83,14 @@ CODES: dict[str, str] = {
     "E0307": N_("number too large"),
     "E0308": N_("impossible term"),
     "E0309": N_("the term ends before it starts"),
+    "E0310": N_(
+        "cell {cell} holds a formula with no saved value: open the workbook in Excel and save it"
+    ),
+    "E0311": N_("cell {cell} holds the Excel error {error}: correct the formula or type the value"),
+    "E0312": N_(
+        "cells {cells} are merged: only {first} holds the value; unmerge them and fill each cell"
+    ),
+    "E0313": N_("the values of a combined row do not match its items"),
     # 05: eligibility, quotas, ties
     "W0501": N_("{name} is not eligible for {title}: {reasons}"),
 }

@@ -66,11 +66,7 @@ def load_workbook_round(path: Path) -> LoadedRound:
     ignored = [group[0].name for key, group in by_key.items() if key not in known]
     if ignored:
         report.add(
-            Problem(
-                Location(str(path)),
-                "sheets ignored: " + ", ".join(quoted(n) for n in ignored),
-                severity=Severity.WARNING,
-            )
+            problem("W0201", Location(str(path)), names=", ".join(quoted(n) for n in ignored))
         )
     notes = _CellNotes(str(path), report)
     unreadable = False
@@ -91,12 +87,13 @@ def load_workbook_round(path: Path) -> LoadedRound:
             continue
         if len(group) > 1:
             names = [f"“{g.name}”" for g in group]
-            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            listed = _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
             report.add(
-                Problem(
+                problem(
+                    "E0209" if len(group) == 2 else "E0210",
                     Location(str(path), sheet.order, group[0].name),
-                    f"sheets {listed} {'both' if len(group) == 2 else 'all'} match the sheet "
-                    f"“{sheet.name}”: keep only one of them",
+                    names=listed,
+                    sheet=sheet.name,
                 )
             )
         sheet_rows = group[0]
@@ -144,6 +141,7 @@ class _CellNotes:
         self.rows: SheetRows | None = None
         self.covered: dict[tuple[int, int], CellRange] = {}
         self.reported: set[CellRange] = set()
+        self.missing: set[tuple[str, str]] = set()
 
     def start(self, sheet: Sheet, rows: SheetRows) -> None:
         """Check the cells of ``rows`` (the sheet of the contract ``sheet``) from now on."""
@@ -183,38 +181,44 @@ class _CellNotes:
             return
         ref = cell_ref(row, column)
         merged = self.covered.get((row, column))
+        code: str
+        params: dict[str, str]
         if (row, column) in self.rows.formulas_without_value:
-            message = f"cell {ref} holds a formula with no saved value: open the workbook in Excel and save it"
+            code, params = "E0310", {"cell": ref}
         elif (row, column) in self.rows.error_cells:
-            error = self.rows.error_cells[(row, column)]
-            message = (
-                f"cell {ref} holds the Excel error {error}: correct the formula or type the value"
-            )
+            code, params = "E0311", {"cell": ref, "error": self.rows.error_cells[(row, column)]}
         elif merged is not None:
             self.explained.add((self.rows.name, row, label.split(" ")[0]))
             if merged in self.reported:
                 return
             self.reported.add(merged)
             first = cell_ref(merged.first_row, merged.first_column)
-            message = (
-                f"cells {merged.ref} are merged: only {first} holds the value; unmerge them and "
-                "fill each cell"
-            )
+            code, params = "E0312", {"cells": merged.ref, "first": first}
             row = merged.first_row
             label = label_of.get(merged.first_column, _letter(first))
         else:
             return
         self.explained.add((self.rows.name, row, label.split(" ")[0]))
         where = Location(self.file, self.sheet.order, self.rows.name, row, label)
-        self.report.add(Problem(where, message))
+        self.report.add(problem(code, where, **params))
 
-    def explains(self, problem: Problem) -> bool:
-        """Whether ``problem`` is an error at a cell already reported here."""
-        where = problem.location
+    def missing_column(self, sheet: str, label: str) -> None:
+        """Note that the required column ``label`` (as locations print a column the sheet does
+        not have: "“Ngày sinh”") is missing from ``sheet``: its error is reported once, for the
+        header row, so the rows' errors for that column are dropped."""
+        self.missing.add((sheet, label))
+
+    def explains(self, found: Problem) -> bool:
+        """Whether ``found`` is an error at a cell already reported here, or a row's error for a
+        column already reported missing."""
+        where = found.location
         return (
-            problem.severity == Severity.ERROR
+            found.severity == Severity.ERROR
             and where.row is not None
-            and (where.sheet, where.row, where.column.split(" ")[0]) in self.explained
+            and (
+                (where.sheet, where.row, where.column.split(" ")[0]) in self.explained
+                or (where.sheet, where.column) in self.missing
+            )
         )
 
 
@@ -255,17 +259,19 @@ def _read_key_values(
             combined = _combined_row(key, value, by_label)
             if combined is None:
                 notes.check(number, 1, "A", labels)
-                ignored.append(f"{quoted(str(label))} (row {number})")
+                ignored.append(
+                    _("{label} (row {row})").format(label=quoted(str(label)), row=number)
+                )
                 continue
             notes.check(number, 2, "B", labels)
-            parts, problem = combined
+            parts, mismatch = combined
             where = Location(str(path), sheet.order, actual, number, "B")
-            if problem:
+            if mismatch:
                 report.add(
-                    Problem(
+                    problem(
+                        "E0313",
                         where,
-                        problem,
-                        expected=f"{len(parts)} values separated by “,”",
+                        expected=_("{count} values separated by “,”").format(count=len(parts)),
                         found=shown(value),
                     )
                 )
@@ -296,36 +302,32 @@ def _read_key_values(
             )
     if ignored:
         report.add(
-            Problem(
-                Location(str(path), sheet.order, actual),
-                "rows ignored: " + ", ".join(ignored),
-                severity=Severity.WARNING,
-            )
+            problem("W0202", Location(str(path), sheet.order, actual), rows=", ".join(ignored))
         )
     return values
 
 
 def _combined_row(
     key: str, value: Any, by_label: dict[str, Column]
-) -> tuple[list[tuple[Column, Any]], str] | None:
+) -> tuple[list[tuple[Column, Any]], bool] | None:
     """A row whose Mục names several items ("Số tờ trình, Ngày tờ trình"), as inputs.md prints
     them, with the values separated by commas in the same order ("12, 15/04/2022").
 
-    Returns None when the label is not such a row; else the (column, value) pairs and a problem
-    text (empty when the values split cleanly).
+    Returns None when the label is not such a row; else the (column, value) pairs and whether
+    the values do not match the items (True: their count differs).
     """
     labels = [part.strip() for part in key.split(",")]
     if len(labels) < 2 or not all(label in by_label for label in labels):
         return None
     columns = [by_label[label] for label in labels]
     if is_blank(value):
-        return [(c, None) for c in columns], ""
+        return [(c, None) for c in columns], False
     if len(columns) == 2 and columns[1].kind == "date" and not isinstance(value, str):
-        return [(columns[0], None), (columns[1], value)], ""
+        return [(columns[0], None), (columns[1], value)], False
     parts = [part.strip() for part in str(value).split(",")]
     if len(parts) != len(columns):
-        return [(c, None) for c in columns], "the values of a combined row do not match its items"
-    return list(zip(columns, parts, strict=True)), ""
+        return [(c, None) for c in columns], True
+    return list(zip(columns, parts, strict=True)), False
 
 
 def _header_row(rows: list[tuple]) -> int | None:
@@ -378,6 +380,7 @@ def _read_table(
             fold_key(column.header), [fold_key(text) for _, text in unknown], n=1, cutoff=0.75
         )
         found = next((text for _, text in unknown if near and fold_key(text) == near[0]), "")
+        notes.missing_column(actual, f"“{column.header}”")
         report.add(
             problem(
                 "E0203",
@@ -391,11 +394,10 @@ def _read_table(
         )
     if unknown:
         report.add(
-            Problem(
+            problem(
+                "W0203",
                 Location(str(path), sheet.order, actual, header_row),
-                "columns ignored: "
-                + ", ".join(f"{column_letter(p + 1)} {quoted(t)}" for p, t in unknown),
-                severity=Severity.WARNING,
+                columns=", ".join(f"{column_letter(p + 1)} {quoted(t)}" for p, t in unknown),
             )
         )
     label_of = {
@@ -438,4 +440,4 @@ def _header_of(target: Column | int) -> str:
 
 
 def _headers(columns: Iterable[Column]) -> str:
-    return "headers " + ", ".join(f"“{c.header}”" for c in columns)
+    return _("headers {names}").format(names=", ".join(f"“{c.header}”" for c in columns))

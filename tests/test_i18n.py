@@ -230,3 +230,35 @@ def test_data_file_problems_speak_vietnamese(tmp_path: Path) -> None:
     (line,) = _vietnamese_lines(path)
     assert line.startswith(f"  E0120 tệp {path}: lỗi: một trường được ghi hai lần"), line
     assert "ở dòng 3" in line and "chỉ giữ lại một" in line, line
+
+
+@pytest.mark.vietnamese
+def test_cell_problems_speak_vietnamese_with_their_code(tmp_path: Path) -> None:
+    target = tmp_path / "cong-thuc.xlsx"
+    workbook = load_workbook(STATE_EXAMPLE.with_suffix(".xlsx"))
+    workbook["Cán bộ"]["C2"] = "=DATE(1980,1,1)"  # openpyxl saves no value for a formula
+    workbook.create_sheet("Ghi chú")["A1"] = "x"
+    workbook.save(target)
+    lines = _vietnamese_lines(target)
+    formula = [line for line in lines if line.startswith("  E0310 ")]
+    assert len(formula) == 1, lines
+    assert "dòng 2" in formula[0] and "ô C2 chứa công thức" in formula[0], formula
+    ignored = [line for line in lines if line.startswith("  W0201 ")]
+    assert ignored and "trang tính bị bỏ qua: “Ghi chú”" in ignored[0], lines
+
+
+def test_a_renamed_required_column_is_one_error_not_one_per_row(tmp_path: Path) -> None:
+    target = tmp_path / "doi-ten.xlsx"
+    workbook = load_workbook(STATE_EXAMPLE.with_suffix(".xlsx"))
+    sheet = workbook["Cán bộ"]
+    header = next(cell for cell in sheet[1] if cell.value == "Ngày sinh")
+    header.value = "Ngày sinh ra"
+    rows = sum(1 for row in sheet.iter_rows(min_row=2) if any(c.value for c in row))
+    assert rows > 1  # else one error per row would be one error too
+    workbook.save(target)
+    output = _validate(target, "--lang", "en")
+    assert CODE.findall(output).count("E0302") == 0, output
+    missing = [line for line in output.splitlines() if line.startswith("  E0203 ")]
+    assert len(missing) == 1, output
+    assert "“Ngày sinh”" in missing[0] and "rename “Ngày sinh ra” to “Ngày sinh”" in missing[0]
+    assert output.startswith("1 error,"), output

@@ -380,7 +380,7 @@ def test_a_value_far_away_in_a_sheet_not_read_is_only_ignored(tmp_path: Path) ->
     assert loaded.report.errors == []
     assert loaded.model == load_round(STATE_XLSX).model
     assert (
-        Problem(Location(str(path)), "sheets ignored: “Ghi chú”", severity=Severity.WARNING)
+        _coded(Location(str(path)), "sheets ignored: “Ghi chú”", severity=Severity.WARNING)
         in loaded.report.problems
     )
 
@@ -420,7 +420,7 @@ def test_two_sheets_matching_one_contract_sheet_are_both_named(tmp_path: Path) -
     workbook = load_workbook(STATE_XLSX)
     workbook.copy_worksheet(workbook["Kết quả"]).title = "kết quả "
     workbook.save(path)
-    assert _only_error(path) == Problem(
+    assert _only_error(path) == _coded(
         Location(str(path), ORDER["Kết quả"], "Kết quả"),
         "sheets “Kết quả” and “kết quả ” both match the sheet “Kết quả”: keep only one of them",
     )
@@ -435,7 +435,7 @@ def test_a_formula_without_a_saved_value_is_reported_as_such(tmp_path: Path) -> 
     assert sheet["C1"].value == "Ngày sinh"
     sheet["C3"] = "=DATE(1975,6,1)"
     workbook.save(path)
-    problem = Problem(
+    problem = _coded(
         Location(str(path), ORDER["Cán bộ"], "Cán bộ", 3, "C (Ngày sinh)"),
         "cell C3 holds a formula with no saved value: open the workbook in Excel and save it",
     )
@@ -468,7 +468,7 @@ def test_merged_cells_are_reported_as_such(tmp_path: Path) -> None:
     assert [sheet[f"A{row}"].value for row in (1, 2, 3, 4)] == ["Bước", 1, 1, 1]
     sheet.merge_cells("A2:A4")
     workbook.save(path)
-    problem = Problem(
+    problem = _coded(
         Location(str(path), ORDER["Kết quả"], "Kết quả", 2, "A (Bước)"),
         "cells A2:A4 are merged: only A2 holds the value; unmerge them and fill each cell",
     )
@@ -497,7 +497,7 @@ def test_an_error_cell_is_reported_as_such(tmp_path: Path) -> None:
     workbook.save(path)
     xml = zipfile.ZipFile(path).read(_sheet_member(path, "Cán bộ"))
     assert re.search(rb'<c r="B4"[^>]* t="e"><v>#N/A</v></c>', xml)
-    assert _only_error(path) == Problem(
+    assert _only_error(path) == _coded(
         Location(str(path), ORDER["Cán bộ"], "Cán bộ", 4, "B (Họ và tên)"),
         "cell B4 holds the Excel error #N/A: correct the formula or type the value",
     )
@@ -510,7 +510,7 @@ def test_a_formula_in_thong_tin_chung_names_its_item(tmp_path: Path) -> None:
     row = next(r for r in range(1, sheet.max_row + 1) if sheet[f"A{r}"].value == "Cơ quan ban hành")
     sheet[f"B{row}"] = '=UPPER("x")'
     workbook.save(path)
-    problem = Problem(
+    problem = _coded(
         Location(
             str(path), ORDER["Thông tin chung"], "Thông tin chung", row, "B (Cơ quan ban hành)"
         ),
