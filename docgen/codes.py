@@ -93,6 +93,23 @@ CODES: dict[str, str] = {
     "E0313": N_("the values of a combined row do not match its items"),
     # 05: eligibility, quotas, ties
     "W0501": N_("{name} is not eligible for {title}: {reasons}"),
+    "E0502": N_("{name} is voted on at step {step} but did not pass step {previous} for {title}"),
+    "W0502": N_(
+        "{name} did not pass step {step} for {title}: the reason not to propose them is not needed"
+    ),
+    "W0503": N_(
+        "tie at the last place for {title} at step {step}: {names} have {votes} votes each for "
+        "{places}; the round waits for the head's choice"
+    ),
+    "W0504": N_("head's choice for {name} ({title}) is ignored: there is no tie at the last place"),
+    "W0505": N_(
+        "head's choice for {name} ({title}) is ignored: {name} is not among those tied for the "
+        "last place: {tied}"
+    ),
+    "W0506": N_("{name} leaves the planning for {title}: {ground}{voted}"),
+    "E0503": N_("quota of {title} is above the limit of {rules}"),
+    "E0504": N_("{title} would have {total} people planned ({kept} kept + {proposed} proposed)"),
+    "E0505": N_("{name} would be planned for {count} titles ({titles})"),
 }
 
 GENERIC_ERROR = "E0000"

@@ -569,9 +569,17 @@ def _decide_title(
                             "results",
                             index,
                             "person",
-                            f"{cadres[person].full_name} is voted on at step {step.number} "
-                            f"but did not pass step {previous} for {title.name}",
-                            expected=f"only people who passed step {previous}",
+                            codes.message(
+                                "E0502",
+                                name=cadres[person].full_name,
+                                step=step.number,
+                                previous=previous,
+                                title=title.name,
+                            ),
+                            expected=i18n._("only people who passed step {previous}").format(
+                                previous=previous
+                            ),
+                            code="E0502",
                         )
                     )
                     candidate.outcome = Outcome.NOT_PASSED
@@ -637,10 +645,15 @@ def _decide_title(
                     "results",
                     outcome.result_index,
                     "not_proposed_reason",
-                    f"{candidate.cadre.full_name} did not pass step {deciding.number} for "
-                    f"{title.name}: the reason not to propose them is not needed",
-                    hint="docgen does not propose them either way",
+                    codes.message(
+                        "W0502",
+                        name=candidate.cadre.full_name,
+                        step=deciding.number,
+                        title=title.name,
+                    ),
+                    hint=i18n._("docgen does not propose them either way"),
                     severity=Severity.WARNING,
+                    code="W0502",
                 )
             )
     eligible = [c for c in final if c.outcome == Outcome.IN_PROGRESS]
@@ -686,41 +699,53 @@ def _decide_title(
                 for candidate in fill.tied
                 if (outcome := candidate.at(deciding.number)) is not None
             )
-            places = "1 place" if fill.places_left == 1 else f"{fill.places_left} places"
+            places = i18n.ngettext("{count} place", "{count} places", fill.places_left).format(
+                count=fill.places_left
+            )
             findings.append(
                 Finding(
                     "results",
                     tied_rows[0],
                     "head_choice",
-                    f"tie at the last place for {title.name} at step {deciding.number}: "
-                    f"{names} have {tie_votes} votes each for {places}; the round waits for "
-                    "the head's choice",
-                    expected=f"“x” in “Người đứng đầu chọn” for exactly {fill.places_left} of "
-                    "them",
-                    found=f"{len(chosen)} marked",
-                    hint="the head of the unit decides (seed part B.II.1.1.3), docgen does not; "
-                    "the minutes can be written meanwhile, the dossier waits",
+                    codes.message(
+                        "W0503",
+                        title=title.name,
+                        step=deciding.number,
+                        names=names,
+                        votes=tie_votes,
+                        places=places,
+                    ),
+                    expected=i18n._(
+                        "“x” in “Người đứng đầu chọn” for exactly {count} of them"
+                    ).format(count=fill.places_left),
+                    found=i18n._("{count} marked").format(count=len(chosen)),
+                    hint=i18n._(
+                        "the head of the unit decides, docgen does not; the minutes can be "
+                        "written meanwhile, the dossier waits"
+                    ),
                     severity=Severity.WARNING,
                     cells=tuple(tied_rows),
+                    code="W0503",
                 )
             )
     for candidate in decision.candidates:
         if candidate.head_choice and (decision.tie is None or candidate not in decision.tie.tied):
             row = candidate.head_choice_row
             if decision.tie is None:
-                message = (
-                    f"head's choice for {candidate.cadre.full_name} ({title.name}) is ignored: "
-                    "there is no tie at the last place"
-                )
+                code = "W0504"
+                message = codes.message(code, name=candidate.cadre.full_name, title=title.name)
             else:
-                tied = ", ".join(c.cadre.full_name for c in decision.tie.tied)
-                message = (
-                    f"head's choice for {candidate.cadre.full_name} ({title.name}) is ignored: "
-                    f"{candidate.cadre.full_name} is not among those tied for the last place: "
-                    f"{tied}"
+                code = "W0505"
+                message = codes.message(
+                    code,
+                    name=candidate.cadre.full_name,
+                    title=title.name,
+                    tied=", ".join(c.cadre.full_name for c in decision.tie.tied),
                 )
             findings.append(
-                Finding("results", row, "head_choice", message, severity=Severity.WARNING)
+                Finding(
+                    "results", row, "head_choice", message, severity=Severity.WARNING, code=code
+                )
             )
     return decision
 
@@ -746,16 +771,21 @@ def _auto_removal_finding(auto: AutoRemoval, title: Title) -> Finding:
     """The warning for a person kept from earlier planning who leaves it on a ground."""
     voted = ""
     if auto.vote is not None:
-        voted = " (the removal vote did not remove them; the ground does)"
+        voted = i18n._(" (the removal vote did not remove them; the ground does)")
     return Finding(
         "cadres",
         auto.cadre_index,
         "planned_titles",
-        f"{auto.cadre.full_name} leaves the planning for {title.name}: {auto.ground}{voted}",
-        hint="an automatic-removal ground (Quy định 50-QĐ/TW): docgen removes them from planning "
-        "on that ground, and the summary table and the submission say so",
+        codes.message(
+            "W0506", name=auto.cadre.full_name, title=title.name, ground=auto.ground, voted=voted
+        ),
+        hint=i18n._(
+            "an automatic-removal ground (Quy định 50-QĐ/TW): docgen removes them from planning "
+            "on that ground, and the summary table and the submission say so"
+        ),
         severity=Severity.WARNING,
         title=title.name,
+        code="W0506",
     )
 
 
@@ -782,9 +812,10 @@ def _limit_findings(
                     "titles",
                     decision.title_index,
                     "quota",
-                    f"quota of {title.name} is above the limit of {rules.name}",
-                    expected=f"at most {rules.max_people_per_title}",
+                    codes.message("E0503", title=title.name, rules=rules.name),
+                    expected=i18n._("at most {count}").format(count=rules.max_people_per_title),
                     found=str(title.quota),
+                    code="E0503",
                 )
             )
         total = len(decision.kept) + len(decision.proposed)
@@ -794,11 +825,19 @@ def _limit_findings(
                     "titles",
                     decision.title_index,
                     "quota",
-                    f"{title.name} would have {total} people planned "
-                    f"({len(decision.kept)} kept + {len(decision.proposed)} proposed)",
-                    expected=f"at most {rules.max_people_per_title} per title ({rules.name})",
+                    codes.message(
+                        "E0504",
+                        title=title.name,
+                        total=total,
+                        kept=len(decision.kept),
+                        proposed=len(decision.proposed),
+                    ),
+                    expected=i18n._("at most {count} per title ({rules})").format(
+                        count=rules.max_people_per_title, rules=rules.name
+                    ),
                     found=str(total),
-                    hint="lower Số lượng or remove people from the current planning",
+                    hint=i18n._("lower Số lượng or remove people from the current planning"),
+                    code="E0504",
                 )
             )
         leaving = [r.cadre_index for r in decision.voted_out]
@@ -815,8 +854,10 @@ def _limit_findings(
             continue
         name = round_input.cadres[index].full_name
         listed = ", ".join(names.get(key, key) for key in sorted(planned))
-        message = f"{name} would be planned for {len(planned)} titles ({listed})"
-        expected = f"at most {limit} titles per person ({rules.name})"
+        message = codes.message("E0505", name=name, count=len(planned), titles=listed)
+        expected = i18n._("at most {count} titles per person ({rules})").format(
+            count=limit, rules=rules.name
+        )
         if not proposals[index]:
             findings.append(
                 Finding(
@@ -826,8 +867,11 @@ def _limit_findings(
                     message,
                     expected=expected,
                     found=str(len(planned)),
-                    hint="correct “Chức danh đã quy hoạch”, or hold a removal vote on the titles "
-                    "the unit no longer plans them for",
+                    hint=i18n._(
+                        "correct “Chức danh đã quy hoạch”, or hold a removal vote on the titles "
+                        "the unit no longer plans them for"
+                    ),
+                    code="E0505",
                 )
             )
             continue
@@ -841,8 +885,11 @@ def _limit_findings(
                     message,
                     expected=expected,
                     found=str(len(planned)),
-                    hint="write the reason in “Lý do không đề nghị” on the deciding-step row of "
-                    "the titles the unit does not propose",
+                    hint=i18n._(
+                        "write the reason in “Lý do không đề nghị” on the deciding-step row of "
+                        "the titles the unit does not propose"
+                    ),
+                    code="E0505",
                 )
             )
     return findings

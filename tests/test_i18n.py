@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,21 @@ def test_a_renamed_required_column_is_one_error_not_one_per_row(tmp_path: Path) 
     assert len(missing) == 1, output
     assert "“Ngày sinh”" in missing[0] and "rename “Ngày sinh ra” to “Ngày sinh”" in missing[0]
     assert output.startswith("1 error,"), output
+
+
+@pytest.mark.vietnamese
+def test_the_tie_warning_speaks_vietnamese_and_names_no_seed_part(
+    state_data: dict, write_round: Callable[..., Path]
+) -> None:
+    from docgen.validate import validate_path
+
+    tied = next(
+        r for r in state_data["results"] if r["step"] == 4 and r["person"] == "Trần Thị Mai"
+    )
+    tied["head_choice"] = None
+    report = validate_path(write_round(state_data)).report
+    (tie,) = [p for p in report.warnings if p.code == "W0503"]
+    text = str(tie)
+    assert "bằng phiếu ở vị trí cuối" in text and "Phạm Văn Ân, Trần Thị Mai" in text, text
+    assert "người đứng đầu đơn vị quyết định, docgen không quyết định thay" in text, text
+    assert "seed" not in text and "B.II" not in text, text

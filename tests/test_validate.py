@@ -184,7 +184,7 @@ def test_unresolved_tie_is_one_warning_naming_the_tied(state_data: dict, write_r
         "row 26, column head_choice: warning: tie at the last place for Phó Trưởng phòng at step "
         "4: Phạm Văn Ân, Trần Thị Mai have 3 votes each for 1 place; the round waits for the "
         "head's choice; expected “x” in “Người đứng đầu chọn” for exactly 1 of them (rows 26, "
-        "27), found 0 marked (the head of the unit decides (seed part B.II.1.1.3), docgen does "
+        "27), found 0 marked (the head of the unit decides, docgen does "
         "not; the minutes can be written meanwhile, the dossier waits)"
     ), ties
 
