@@ -91,6 +91,15 @@ CODES: dict[str, str] = {
         "cells {cells} are merged: only {first} holds the value; unmerge them and fill each cell"
     ),
     "E0313": N_("the values of a combined row do not match its items"),
+    # 04: counting invariants
+    "E0401": N_("more people present than people convened"),
+    "E0402": N_("more ballots issued than people present"),
+    "E0403": N_("more ballots returned than ballots issued"),
+    "E0404": N_("valid + invalid ballots must equal ballots returned"),
+    "E0405": N_("more absent than convened − present"),
+    "E0406": N_("the conference is not valid: too few of those convened are present"),
+    "E0407": N_("step {step} is a preparation step: it has no ballots"),
+    "E0408": N_("step {step} appears twice"),
     # 05: eligibility, quotas, ties
     "W0501": N_("{name} is not eligible for {title}: {reasons}"),
     "E0502": N_("{name} is voted on at step {step} but did not pass step {previous} for {title}"),

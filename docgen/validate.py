@@ -21,9 +21,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docgen.codes import message as code_message
 from docgen.contract import CUSTOM_PROCEDURE
 from docgen.decide import Finding, Roster, RoundDecision, decide, round_date
 from docgen.errors import Problem, Report, Severity
+from docgen.i18n import _
 from docgen.load import LoadedRound, SourceMap, Unparsed, load_round
 from docgen.models import BaseKind, Conference, RoundInput, StepKind
 from docgen.procedures import builtin_procedures, procedure_name, round_procedure
@@ -193,10 +195,10 @@ def _cells(source: SourceMap, finding: Finding) -> str:
     located = [source.locate(finding.collection, i, finding.field) for i in finding.cells]
     letters = [loc.column.split(" ")[0] for loc in located]
     if all(letter.isalpha() and letter.isupper() for letter in letters):
-        return "cells " + ", ".join(
-            f"{c}{loc.row}" for c, loc in zip(letters, located, strict=True)
+        return _("cells {cells}").format(
+            cells=", ".join(f"{c}{loc.row}" for c, loc in zip(letters, located, strict=True))
         )
-    return "rows " + ", ".join(str(loc.row) for loc in located)
+    return _("rows {rows}").format(rows=", ".join(str(loc.row) for loc in located))
 
 
 def _trusted(finding: Finding, round_input: RoundInput, scope: _Scope) -> bool:
@@ -209,7 +211,7 @@ def _trusted(finding: Finding, round_input: RoundInput, scope: _Scope) -> bool:
             return False
         if not scope.bad_people:
             return True
-        person, _, _ = Roster(round_input.cadres).resolve(result.person)
+        person, _found, _why = Roster(round_input.cadres).resolve(result.person)
         return person not in scope.bad_people
     if finding.collection == "titles" and finding.index is not None:
         return not (blocking and scope.taints(round_input.titles[finding.index].name))
@@ -230,8 +232,9 @@ def _error(
     expected: str = "",
     found: str = "",
     hint: str = "",
+    code: str = "",
 ) -> Finding:
-    return Finding(collection, index, field, message, expected, found, hint)
+    return Finding(collection, index, field, message, expected, found, hint, code=code)
 
 
 def _warning(
@@ -382,7 +385,13 @@ def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> I
                 expected="one of " + ", ".join(str(n) for n in steps),
             )
         if conference.step in seen:
-            yield _error("conferences", index, "step", f"step {conference.step} appears twice")
+            yield _error(
+                "conferences",
+                index,
+                "step",
+                code_message("E0408", step=conference.step),
+                code="E0408",
+            )
         seen.add(conference.step)
         if preparation:
             for field_name in _BALLOT_COUNTS:
@@ -392,9 +401,10 @@ def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> I
                         "conferences",
                         index,
                         field_name,
-                        f"step {conference.step} is a preparation step: it has no ballots",
-                        expected="empty (its attendance may be given)",
+                        code_message("E0407", step=conference.step),
+                        expected=_("empty (its attendance may be given)"),
                         found=str(value),
+                        code="E0407",
                     )
         if (
             step is not None
@@ -408,9 +418,12 @@ def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> I
                 "conferences",
                 index,
                 "present",
-                "the conference is not valid: too few of those convened are present",
-                expected=f"at least {step.min_attendance} of {conference.convened}",
+                code_message("E0406"),
+                expected=_("at least {share} of {convened}").format(
+                    share=step.min_attendance, convened=conference.convened
+                ),
                 found=str(conference.present),
+                code="E0406",
             )
 
 
@@ -422,35 +435,22 @@ def _conference_invariants(index: int, c: Conference, ballots: bool = True) -> I
     absent with reason ≤ convened − present. Without ``ballots`` (a preparation step, whose
     ballot counts are reported on their own), only the attendance."""
     pairs = (
-        ("present", c.present, "convened", c.convened, "people present", "people convened"),
-        (
-            "ballots_issued",
-            c.ballots_issued,
-            "present",
-            c.present,
-            "ballots issued",
-            "people present",
-        ),
-        (
-            "ballots_returned",
-            c.ballots_returned,
-            "ballots_issued",
-            c.ballots_issued,
-            "ballots returned",
-            "ballots issued",
-        ),
+        ("present", c.present, c.convened, "E0401"),
+        ("ballots_issued", c.ballots_issued, c.present, "E0402"),
+        ("ballots_returned", c.ballots_returned, c.ballots_issued, "E0403"),
     )
     too_many: set[str] = set()
-    for field_name, value, _, limit, what, limit_what in pairs if ballots else pairs[:1]:
+    for field_name, value, limit, code in pairs if ballots else pairs[:1]:
         if value is not None and limit is not None and value > limit:
             too_many.add(field_name)
             yield _error(
                 "conferences",
                 index,
                 field_name,
-                f"more {what} than {limit_what}",
-                expected=f"at most {limit}",
+                code_message(code),
+                expected=_("at most {count}").format(count=limit),
                 found=str(value),
+                code=code,
             )
     returned_known = "ballots_returned" not in too_many  # else already reported impossible
     if (
@@ -464,10 +464,11 @@ def _conference_invariants(index: int, c: Conference, ballots: bool = True) -> I
                 "conferences",
                 index,
                 "ballots_invalid",
-                "valid + invalid ballots must equal ballots returned",
+                code_message("E0404"),
                 expected=f"{c.ballots_returned}",
                 found=f"{c.ballots_valid} + {c.ballots_invalid} = "
                 f"{c.ballots_valid + c.ballots_invalid}",
+                code="E0404",
             )
     if None not in (c.absent_with_reason, c.convened, c.present):
         assert c.absent_with_reason is not None and c.convened is not None
@@ -477,9 +478,10 @@ def _conference_invariants(index: int, c: Conference, ballots: bool = True) -> I
                 "conferences",
                 index,
                 "absent_with_reason",
-                "more absent than convened − present",
-                expected=f"at most {c.convened - c.present}",
+                code_message("E0405"),
+                expected=_("at most {count}").format(count=c.convened - c.present),
                 found=str(c.absent_with_reason),
+                code="E0405",
             )
 
 

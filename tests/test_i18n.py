@@ -281,3 +281,17 @@ def test_the_tie_warning_speaks_vietnamese_and_names_no_seed_part(
     assert "bằng phiếu ở vị trí cuối" in text and "Phạm Văn Ân, Trần Thị Mai" in text, text
     assert "người đứng đầu đơn vị quyết định, docgen không quyết định thay" in text, text
     assert "seed" not in text and "B.II" not in text, text
+
+
+@pytest.mark.vietnamese
+def test_counting_invariants_speak_vietnamese(tmp_path: Path) -> None:
+    target = tmp_path / "dem.xlsx"
+    workbook = load_workbook(STATE_EXAMPLE.with_suffix(".xlsx"))
+    sheet = workbook["Hội nghị"]
+    header = {cell.value: cell.column_letter for cell in sheet[1]}
+    convened = sheet[f"{header['Triệu tập']}2"].value
+    sheet[f"{header['Có mặt']}2"] = convened + 5
+    workbook.save(target)
+    lines = [line for line in _vietnamese_lines(target) if line.startswith("  E0401 ")]
+    assert len(lines) == 1, _validate(target)
+    assert "dòng 2" in lines[0] and "số người có mặt nhiều hơn số người được triệu tập" in lines[0]
