@@ -91,6 +91,31 @@ CODES: dict[str, str] = {
         "cells {cells} are merged: only {first} holds the value; unmerge them and fill each cell"
     ),
     "E0313": N_("the values of a combined row do not match its items"),
+    "E0314": N_("unknown procedure"),
+    "E0315": N_("procedure is “Tùy chỉnh” but the “Quy trình” sheet has no steps"),
+    "E0316": N_("a preparation step has no threshold"),
+    "E0317": N_("a voting step needs this value"),
+    "E0318": N_("threshold out of range"),
+    "E0319": N_("only a nomination step fills the quota"),
+    "E0320": N_("only one step fills the quota"),
+    "E0321": N_("{count} people are named {name}"),
+    "E0322": N_("Mã cán bộ {code} is used twice"),
+    "E0323": N_("title {title} appears twice"),
+    "E0324": N_("quota must be at least 1"),
+    "E0325": N_("step {step} is not in the procedure"),
+    "E0326": N_("a reason not to propose is given at step {step}, which does not fill the quota"),
+    "E0327": N_("step {step} is a preparation step: no votes"),
+    "E0328": N_("unknown title"),
+    "E0329": N_("unknown cadre"),
+    "E0330": N_("ambiguous name"),
+    "E0331": N_("{person} appears twice for {title} at step {step}"),
+    "E0332": N_("{person} is not in the current planning for {title}"),
+    "E0333": N_("votes are given for step {step} but “Hội nghị” has no row for it"),
+    "E0334": N_("the base of step {step} is missing in “Hội nghị”"),
+    "E0335": N_("born after the reference date"),
+    "E0336": N_("joined the Party before being born"),
+    "E0337": N_("impossible date for this round"),
+    "W0301": N_("cites {text}, which is superseded on {day}"),
     # 04: counting invariants
     "E0401": N_("more people present than people convened"),
     "E0402": N_("more ballots issued than people present"),
@@ -100,6 +125,13 @@ CODES: dict[str, str] = {
     "E0406": N_("the conference is not valid: too few of those convened are present"),
     "E0407": N_("step {step} is a preparation step: it has no ballots"),
     "E0408": N_("step {step} appears twice"),
+    "E0409": N_("more votes than valid ballots"),
+    "E0410": N_("votes for + against exceed the valid ballots"),
+    "E0411": N_("step {step} is counted for other candidates but not this one"),
+    "E0412": N_(
+        "votes for {title} at step {step} add up to more than {count} names per valid ballot allow"
+    ),
+    "W0401": N_("step {step} has its counts here but no rows in “Kết quả”"),
     # 05: eligibility, quotas, ties
     "W0501": N_("{name} is not eligible for {title}: {reasons}"),
     "E0502": N_("{name} is voted on at step {step} but did not pass step {previous} for {title}"),
@@ -134,7 +166,7 @@ def code_of(message: str) -> str:
 _BY_MESSAGE = {message: code for code, message in CODES.items()}
 
 
-def message(code: str, **params: object) -> str:
+def message(code: str, /, **params: object) -> str:
     """The message of ``code`` in the current language, formatted with ``params``.
 
     Raises KeyError for a code not in CODES, or for a placeholder not given in ``params``."""

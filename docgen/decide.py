@@ -117,7 +117,9 @@ class Roster:
             self.by_name[fold_key(cadre.full_name)].append(index)
 
     def resolve(self, reference: str) -> tuple[int | None, str, str]:
-        """Return (index, problem, hint): the index when ``reference`` names exactly one person.
+        """Return (index, code, hint): the index when ``reference`` names exactly one person,
+        else None, the problem's code (docgen.codes: E0330 an ambiguous name, E0329 an unknown
+        one) and a hint in the current language.
 
         A code (Mã cán bộ) wins over a name; a name shared by several people is ambiguous.
         """
@@ -128,17 +130,21 @@ class Roster:
         if len(matches) == 1:
             return matches[0], "", ""
         if len(matches) > 1:
-            codes = ", ".join(self.cadres[i].code or "(no code)" for i in matches)
+            codes = ", ".join(self.cadres[i].code or i18n._("(no code)") for i in matches)
             return (
                 None,
-                "ambiguous name",
-                f"{len(matches)} people share it; use Mã cán bộ ({codes})",
+                "E0330",
+                i18n._("{count} people share it; use Mã cán bộ ({codes})").format(
+                    count=len(matches), codes=codes
+                ),
             )
         near = difflib.get_close_matches(reference, [c.full_name for c in self.cadres], n=1)
         return (
             None,
-            "unknown cadre",
-            f"did you mean “{near[0]}”?" if near else "add them to “Cán bộ”",
+            "E0329",
+            i18n._("did you mean “{name}”?").format(name=near[0])
+            if near
+            else i18n._("add them to “Cán bộ”"),
         )
 
 
@@ -323,20 +329,26 @@ class RoundDecision:
 
     @property
     def progress(self) -> str:
-        """Where the round stands, in a few English words for `validate` and `status`:
-        "complete", "waiting for the head's choice (tie for Phó Trưởng phòng)", "in progress
-        (next: step 3, Hội nghị cán bộ chủ chốt)"."""
+        """Where the round stands, in a few words of the current language for `validate` and
+        `status`: "complete", "waiting for the head's choice (tie for Phó Trưởng phòng)", "in
+        progress (next: step 3, Hội nghị cán bộ chủ chốt)" ("đã xong", "chờ người đứng đầu lựa
+        chọn (…)", "đang làm (bước tiếp theo: …)")."""
         if self.waiting:
             names = ", ".join(t.title.name for t in self.open_ties)
-            ties = "tie" if len(self.open_ties) == 1 else "ties"
-            return f"waiting for the head's choice ({ties} for {names})"
+            return i18n.ngettext(
+                "waiting for the head's choice (tie for {names})",
+                "waiting for the head's choice (ties for {names})",
+                len(self.open_ties),
+            ).format(names=names)
         if self.complete:
-            return "complete"
+            return i18n._("complete")
         step = self.step(self.next_step) if self.next_step is not None else None
         if step is None:
-            return "in progress"
+            return i18n._("in progress")
         name = self.conferences[step.number].name if step.number in self.conferences else None
-        return f"in progress (next: step {step.number}, {name or step.conference})"
+        return i18n._("in progress (next: step {step}, {conference})").format(
+            step=step.number, conference=name or step.conference
+        )
 
     def step(self, number: int) -> ProcedureStep | None:
         return next((s for s in self.procedure if s.number == number), None)

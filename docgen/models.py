@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from docgen.i18n import _
 from docgen.values import (
     BadValue,
     PartialDate,
@@ -60,7 +61,7 @@ class LabelledEnum(str, Enum):
             return value
         if isinstance(value, dict | list | tuple | set):
             choices = " / ".join(m.label for m in cls)
-            raise BadValue(f"one of {choices}", value)
+            raise BadValue(_("one of {choices}").format(choices=choices), value)
         key = fold_key(str(value))
         for member in cls:
             if key in (fold_key(member.value), fold_key(member.label)):
@@ -69,7 +70,7 @@ class LabelledEnum(str, Enum):
             if key == fold_key(synonym):
                 return cls(member_value)
         choices = " / ".join(m.label for m in cls)
-        raise BadValue(f"one of {choices}", value)
+        raise BadValue(_("one of {choices}").format(choices=choices), value)
 
 
 class IssuerKind(LabelledEnum):

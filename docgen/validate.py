@@ -25,7 +25,7 @@ from docgen.codes import message as code_message
 from docgen.contract import CUSTOM_PROCEDURE
 from docgen.decide import Finding, Roster, RoundDecision, decide, round_date
 from docgen.errors import Problem, Report, Severity
-from docgen.i18n import _
+from docgen.i18n import N_, _
 from docgen.load import LoadedRound, SourceMap, Unparsed, load_round
 from docgen.models import BaseKind, Conference, RoundInput, StepKind
 from docgen.procedures import builtin_procedures, procedure_name, round_procedure
@@ -237,10 +237,24 @@ def _error(
     return Finding(collection, index, field, message, expected, found, hint, code=code)
 
 
-def _warning(
-    collection: str, index: int | None, field: str, message: str, hint: str = ""
+def _coded(
+    code: str,
+    collection: str,
+    index: int | None,
+    field: str,
+    /,
+    *,
+    expected: str = "",
+    found: str = "",
+    hint: str = "",
+    **params: object,
 ) -> Finding:
-    return Finding(collection, index, field, message, hint=hint, severity=Severity.WARNING)
+    """The finding of ``code`` (docgen.codes): its message in the current language, formatted
+    with ``params``; an error for an E code, a warning for a W code. ``expected``, ``found`` and
+    ``hint`` are given already translated. Raises KeyError for an unknown code."""
+    severity = Severity.ERROR if code.startswith("E") else Severity.WARNING
+    message = code_message(code, **params)
+    return Finding(collection, index, field, message, expected, found, hint, severity, code=code)
 
 
 def _check(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
@@ -248,12 +262,12 @@ def _check(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
     steps = round_procedure(round_input) if procedure_known else ()
     if steps is None:
         names = [*builtin_procedures(), CUSTOM_PROCEDURE]
-        yield _error(
+        yield _coded(
+            "E0314",
             "info",
             None,
             "procedure",
-            "unknown procedure",
-            expected="one of " + ", ".join(f"“{n}”" for n in names),
+            expected=_("one of {choices}").format(choices=", ".join(f"“{n}”" for n in names)),
             found=f"“{procedure_name(round_input)}”",
         )
         steps = ()
@@ -280,58 +294,50 @@ def _check_procedure(round_input: RoundInput, scope: _Scope) -> Iterator[Finding
         return
     steps = round_input.procedure_steps
     if not steps and not scope.unparsed.rows.get("procedure_steps"):
-        yield _error(
+        yield _coded(
+            "E0315",
             "info",
             None,
             "procedure",
-            "procedure is “Tùy chỉnh” but the “Quy trình” sheet has no steps",
-            expected="one row per step in “Quy trình”",
+            expected=_("one row per step in “Quy trình”"),
         )
         return
     numbers = Counter(s.number for s in steps)
     fills = [i for i, s in enumerate(steps) if s.fills_quota]
     for index, step in enumerate(steps):
         if numbers[step.number] > 1:
-            yield _error("procedure_steps", index, "number", f"step {step.number} appears twice")
+            yield _coded("E0408", "procedure_steps", index, "number", step=step.number)
         if step.kind == StepKind.PREPARATION:
             if step.threshold is not None:
-                yield _error(
+                yield _coded(
+                    "E0316",
                     "procedure_steps",
                     index,
                     "threshold",
-                    "a preparation step has no threshold",
-                    expected="empty",
+                    expected=_("empty"),
                     found=f"{step.threshold}",
                 )
             continue
         for field_name, value, wanted in (
-            ("threshold", step.threshold, "a percentage such as 50"),
-            ("comparison", step.comparison, "“>” or “>=”"),
-            ("base", step.base, "“triệu tập”, “có mặt” or “hợp lệ”"),
+            ("threshold", step.threshold, _("a percentage such as 50")),
+            ("comparison", step.comparison, _("“>” or “>=”")),
+            ("base", step.base, _("“triệu tập”, “có mặt” or “hợp lệ”")),
         ):
             if value is None:
-                yield _error(
-                    "procedure_steps",
-                    index,
-                    field_name,
-                    "a voting step needs this value",
-                    expected=wanted,
-                )
+                yield _coded("E0317", "procedure_steps", index, field_name, expected=wanted)
         if step.threshold is not None and not 0 <= step.threshold <= 100:
-            yield _error(
+            yield _coded(
+                "E0318",
                 "procedure_steps",
                 index,
                 "threshold",
-                "threshold out of range",
-                expected="0 to 100",
+                expected=_("0 to 100"),
                 found=f"{step.threshold}",
             )
         if step.fills_quota and step.kind != StepKind.NOMINATION:
-            yield _error(
-                "procedure_steps", index, "fills_quota", "only a nomination step fills the quota"
-            )
+            yield _coded("E0319", "procedure_steps", index, "fills_quota")
     for index in fills[1:]:
-        yield _error("procedure_steps", index, "fills_quota", "only one step fills the quota")
+        yield _coded("E0320", "procedure_steps", index, "fills_quota")
 
 
 def _check_cadres(round_input: RoundInput) -> Iterator[Finding]:
@@ -339,25 +345,27 @@ def _check_cadres(round_input: RoundInput) -> Iterator[Finding]:
     codes = Counter(fold_key(c.code) for c in round_input.cadres if c.code)
     for index, cadre in enumerate(round_input.cadres):
         if names[fold_key(cadre.full_name)] > 1 and not cadre.code:
-            yield _error(
+            yield _coded(
+                "E0321",
                 "cadres",
                 index,
                 "code",
-                f"{names[fold_key(cadre.full_name)]} people are named {cadre.full_name}",
-                expected="a Mã cán bộ for each of them",
+                expected=_("a Mã cán bộ for each of them"),
+                count=names[fold_key(cadre.full_name)],
+                name=cadre.full_name,
             )
         if cadre.code and codes[fold_key(cadre.code)] > 1:
-            yield _error("cadres", index, "code", f"Mã cán bộ {cadre.code} is used twice")
+            yield _coded("E0322", "cadres", index, "code", code=cadre.code)
 
 
 def _check_titles(round_input: RoundInput) -> Iterator[Finding]:
     seen: set[str] = set()
     for index, title in enumerate(round_input.titles):
         if fold_key(title.name) in seen:
-            yield _error("titles", index, "name", f"title {title.name} appears twice")
+            yield _coded("E0323", "titles", index, "name", title=title.name)
         seen.add(fold_key(title.name))
         if title.quota == 0:
-            yield _error("titles", index, "quota", "quota must be at least 1", found="0")
+            yield _coded("E0324", "titles", index, "quota", found="0")
 
 
 def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> Iterator[Finding]:
@@ -377,12 +385,13 @@ def _check_conferences(round_input: RoundInput, steps: dict, scope: _Scope) -> I
             scope.bad_conferences.add(conference.step)
         yield from invariants
         if steps and step is None:
-            yield _error(
+            yield _coded(
+                "E0325",
                 "conferences",
                 index,
                 "step",
-                f"step {conference.step} is not in the procedure",
-                expected="one of " + ", ".join(str(n) for n in steps),
+                expected=_("one of {choices}").format(choices=", ".join(str(n) for n in steps)),
+                step=conference.step,
             )
         if conference.step in seen:
             yield _error(
@@ -504,31 +513,33 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
             and step.kind != StepKind.PREPARATION
             and step is not deciding
         ):
-            where = f"step {deciding.number}" if deciding else "the deciding step"
-            yield _error(
+            where = (
+                _("step {step}").format(step=deciding.number)
+                if deciding
+                else _("the deciding step")
+            )
+            yield _coded(
+                "E0326",
                 "results",
                 index,
                 "not_proposed_reason",
-                f"a reason not to propose is given at step {result.step}, which does not fill "
-                "the quota",
-                expected=f"the reason on the row of the deciding step ({where}), this cell empty",
+                expected=_(
+                    "the reason on the row of the deciding step ({where}), this cell empty"
+                ).format(where=where),
                 found=_clip(result.not_proposed_reason, _FOUND_LENGTH, value=True),
+                step=result.step,
             )
         if steps and step is None:
-            yield _error(
+            yield _coded(
+                "E0325",
                 "results",
                 index,
                 "step",
-                f"step {result.step} is not in the procedure",
-                expected="one of " + ", ".join(str(n) for n in steps),
+                expected=_("one of {choices}").format(choices=", ".join(str(n) for n in steps)),
+                step=result.step,
             )
         elif step is not None and step.kind == StepKind.PREPARATION:
-            yield _error(
-                "results",
-                index,
-                "step",
-                f"step {result.step} is a preparation step: no votes",
-            )
+            yield _coded("E0327", "results", index, "step", step=result.step)
             continue
         if fold_key(result.title) not in titles and not scope.unchecked_title(result.title):
             # The person's other rows lack this one: what decide says of them would follow
@@ -539,12 +550,12 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
                 if fold_key(other.person) == fold_key(result.person)
             }
             known = ", ".join(quoted(t.name) for t in round_input.titles)
-            yield _error(
+            yield _coded(
+                "E0328",
                 "results",
                 index,
                 "title",
-                "unknown title",
-                expected=f"one of {known}",
+                expected=_("one of {choices}").format(choices=known),
                 found=quoted(result.title),
             )
         if scope.people and fold_key(result.person) in scope.people:
@@ -554,31 +565,36 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
         if person is None:
             scope.tainted.add(fold_key(result.title))
             if not scope.unchecked_person(result.person):
-                yield _error(
-                    "results", index, "person", problem, found=quoted(result.person), hint=hint
+                yield _coded(
+                    problem, "results", index, "person", found=quoted(result.person), hint=hint
                 )
             continue
         key = (result.step, fold_key(result.title), person)
         if key in seen:
             scope.tainted.add(fold_key(result.title))
-            yield _error(
+            yield _coded(
+                "E0331",
                 "results",
                 index,
                 "person",
-                f"{result.person} appears twice for {result.title} at step {result.step}",
+                person=result.person,
+                title=result.title,
+                step=result.step,
             )
         seen[key] = index
         filled[result.step].append(index)
         if step is not None and step.kind == StepKind.REMOVAL:
             planned = {fold_key(t) for t in round_input.cadres[person].planned_titles}
             if fold_key(result.title) not in planned:
-                yield _error(
+                yield _coded(
+                    "E0332",
                     "results",
                     index,
                     "person",
-                    f"{result.person} is not in the current planning for {result.title}",
-                    expected="a removal vote only on people planned for the title",
-                    hint="see “Chức danh đã quy hoạch” in “Cán bộ”",
+                    expected=_("a removal vote only on people planned for the title"),
+                    hint=_("see “Chức danh đã quy hoạch” in “Cán bộ”"),
+                    person=result.person,
+                    title=result.title,
                 )
         if result.votes_for is None:
             continue
@@ -589,29 +605,27 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
         if conference is None:
             if scope.unchecked_conference(result.step):
                 continue
-            yield _error(
-                "results",
-                index,
-                "votes_for",
-                f"votes are given for step {result.step} but “Hội nghị” has no row for it",
-            )
+            yield _coded("E0333", "results", index, "votes_for", step=result.step)
             continue
         if step is not None and step.base is not None and conference.base(step.base) is None:
-            yield _error(
+            yield _coded(
+                "E0334",
                 "results",
                 index,
                 "votes_for",
-                f"the base of step {result.step} is missing in “Hội nghị”",
-                expected=f"the number of {_BASE_WORDS[step.base]} at step {result.step}",
+                expected=_("the number of {what} at step {step}").format(
+                    what=_(_BASE_WORDS[step.base]), step=result.step
+                ),
+                step=result.step,
             )
         valid = conference.ballots_valid
         if valid is not None and result.votes_for > valid:
-            yield _error(
+            yield _coded(
+                "E0409",
                 "results",
                 index,
                 "votes_for",
-                "more votes than valid ballots",
-                expected=f"at most {valid}",
+                expected=_("at most {count}").format(count=valid),
                 found=str(result.votes_for),
             )
         if (
@@ -619,12 +633,12 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
             and result.votes_against is not None
             and result.votes_for + result.votes_against > valid
         ):
-            yield _error(
+            yield _coded(
+                "E0410",
                 "results",
                 index,
                 "votes_against",
-                "votes for + against exceed the valid ballots",
-                expected=f"at most {valid}",
+                expected=_("at most {count}").format(count=valid),
                 found=f"{result.votes_for} + {result.votes_against}",
             )
     for step_number, indices in filled.items():
@@ -632,12 +646,13 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
         if with_votes and len(with_votes) != len(indices):
             for i in indices:
                 if round_input.results[i].votes_for is None:
-                    yield _error(
+                    yield _coded(
+                        "E0411",
                         "results",
                         i,
                         "votes_for",
-                        f"step {step_number} is counted for other candidates but not this one",
-                        expected="a number of votes",
+                        expected=_("a number of votes"),
+                        step=step_number,
                     )
     for (step_number, title_key), votes in sums.items():
         step = steps.get(step_number)
@@ -655,14 +670,18 @@ def _check_results(round_input: RoundInput, steps: dict, scope: _Scope) -> Itera
                 for i, r in enumerate(round_input.results)
                 if r.step == step_number and fold_key(r.title) == title_key
             )
-            yield _error(
+            yield _coded(
+                "E0412",
                 "results",
                 first,
                 "votes_for",
-                f"votes for {round_input.results[first].title} at step {step_number} add up to "
-                f"more than {step.max_per_ballot} names per valid ballot allow",
-                expected=f"at most {step.max_per_ballot} × {conference.ballots_valid} = {limit}",
+                expected=_("at most {count}").format(
+                    count=f"{step.max_per_ballot} × {conference.ballots_valid} = {limit}"
+                ),
                 found=str(sum(votes)),
+                title=round_input.results[first].title,
+                step=step_number,
+                count=step.max_per_ballot,
             )
 
 
@@ -681,23 +700,25 @@ def _check_dates(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
     for index, cadre in enumerate(round_input.cadres):
         if cadre.birth_date.earliest() > _latest(reference):
             scope.bad_people.add(index)
-            yield _error(
+            yield _coded(
+                "E0335",
                 "cadres",
                 index,
                 "birth_date",
-                "born after the reference date",
-                expected=f"a birth date before {reference} (Ngày tính tuổi)",
+                expected=_("a birth date before {reference} (Ngày tính tuổi)").format(
+                    reference=reference
+                ),
                 found=str(cadre.birth_date),
             )
             continue
         joined = cadre.party_join_date
         if joined is not None and _latest(joined) < cadre.birth_date.earliest():
-            yield _error(
+            yield _coded(
+                "E0336",
                 "cadres",
                 index,
                 "party_join_date",
-                "joined the Party before being born",
-                expected=f"a date after the birth date {cadre.birth_date}",
+                expected=_("a date after the birth date {birth}").format(birth=cadre.birth_date),
                 found=str(joined),
             )
     low = _shift(reference.earliest(), -_DATE_WINDOW_YEARS)
@@ -717,13 +738,14 @@ def _check_dates(round_input: RoundInput, scope: _Scope) -> Iterator[Finding]:
         )
         if last < low or first > high:
             scope.tainted.add(ALL_TITLES)
-            yield _error(
+            yield _coded(
+                "E0337",
                 collection,
                 row,
                 field_name,
-                "impossible date for this round",
-                expected=f"a date within {_DATE_WINDOW_YEARS} years of the reference date "
-                f"{reference} (Ngày tính tuổi)",
+                expected=_(
+                    "a date within {years} years of the reference date {reference} (Ngày tính tuổi)"
+                ).format(years=_DATE_WINDOW_YEARS, reference=reference),
                 found=str(value) if isinstance(value, PartialDate) else f"{value:%d/%m/%Y}",
             )
 
@@ -752,20 +774,22 @@ def _check_unentered_steps(
             continue
         if conference.present is None and conference.ballots_valid is None:
             continue
-        yield _warning(
+        yield _coded(
+            "W0401",
             "conferences",
             index,
             "step",
-            f"step {conference.step} has its counts here but no rows in “Kết quả”",
-            hint=f"enter the votes of step {conference.step}; the round stays in progress "
-            "until then",
+            hint=_("enter the votes of step {step}; the round stays in progress until then").format(
+                step=conference.step
+            ),
+            step=conference.step,
         )
 
 
 _BASE_WORDS = {
-    BaseKind.CONVENED: "people convened (Triệu tập)",
-    BaseKind.PRESENT: "people present (Có mặt)",
-    BaseKind.VALID: "valid ballots (Phiếu hợp lệ)",
+    BaseKind.CONVENED: N_("people convened (Triệu tập)"),
+    BaseKind.PRESENT: N_("people present (Có mặt)"),
+    BaseKind.VALID: N_("valid ballots (Phiếu hợp lệ)"),
 }
 
 
@@ -779,10 +803,12 @@ def _check_citations(round_input: RoundInput) -> Iterator[Finding]:
     except RulesError:
         return
     for text in cited:
-        yield _warning(
+        yield _coded(
+            "W0301",
             "info",
             None,
             "legal_bases",
-            f"cites {text}, which is superseded on {day:%d/%m/%Y}",
-            hint="cite the rule set in force, or leave “Căn cứ” empty for docgen's default",
+            hint=_("cite the rule set in force, or leave “Căn cứ” empty for docgen's default"),
+            text=text,
+            day=f"{day:%d/%m/%Y}",
         )

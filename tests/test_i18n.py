@@ -295,3 +295,45 @@ def test_counting_invariants_speak_vietnamese(tmp_path: Path) -> None:
     lines = [line for line in _vietnamese_lines(target) if line.startswith("  E0401 ")]
     assert len(lines) == 1, _validate(target)
     assert "dòng 2" in lines[0] and "số người có mặt nhiều hơn số người được triệu tập" in lines[0]
+
+
+@pytest.mark.vietnamese
+def test_cross_sheet_checks_speak_vietnamese_with_their_code(tmp_path: Path) -> None:
+    target = tmp_path / "tham-chieu.xlsx"
+    workbook = load_workbook(STATE_EXAMPLE.with_suffix(".xlsx"))
+    sheet = workbook["Kết quả"]
+    header = {cell.value: cell.column_letter for cell in sheet[1]}
+    sheet[f"{header['Chức danh']}2"] = "Trưởng phòngg"
+    sheet[f"{header['Họ và tên']}3"] = "Cầm Thị Hoà"
+    workbook.save(target)
+    lines = _vietnamese_lines(target)
+    (title,) = [line for line in lines if line.startswith("  E0328 ")]
+    assert "dòng 2" in title and "không có chức danh này" in title, lines
+    assert "“Trưởng phòngg”" in title and "cần một trong" in title, title
+    (person,) = [line for line in lines if line.startswith("  E0329 ")]
+    assert "không có cán bộ này" in person and "có phải là “Cầm Thị Hoa”?" in person, person
+    for english in ("unknown", "one of", "did you mean"):
+        assert english not in "\n".join(lines), lines
+
+
+def test_cross_sheet_codes_are_stable() -> None:
+    assert CODES["E0328"] == "unknown title"
+    assert CODES["E0329"] == "unknown cadre"
+    assert CODES["E0314"] == "unknown procedure"
+    assert CODES["E0337"] == "impossible date for this round"
+
+
+@pytest.mark.vietnamese
+def test_the_round_summary_and_choices_speak_vietnamese(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(STATE_EXAMPLE.with_suffix(".xlsx"))])
+    assert result.exit_code == 0, result.output
+    (summary,) = [line for line in result.output.splitlines() if line.startswith("đợt: ")]
+    assert summary.endswith(", đã xong"), summary
+    assert "complete" not in result.output
+
+    target = tmp_path / "lua-chon.xlsx"
+    workbook = load_workbook(STATE_EXAMPLE.with_suffix(".xlsx"))
+    workbook["Cán bộ"]["D3"] = "Nan"
+    workbook.save(target)
+    (gender,) = [line for line in _vietnamese_lines(target) if "dòng 3, cột D" in line]
+    assert "cần một trong " in gender and "one of" not in gender, gender
