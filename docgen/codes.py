@@ -151,6 +151,14 @@ CODES: dict[str, str] = {
     "E0503": N_("quota of {title} is above the limit of {rules}"),
     "E0504": N_("{title} would have {total} people planned ({kept} kept + {proposed} proposed)"),
     "E0505": N_("{name} would be planned for {count} titles ({titles})"),
+    # 06: papers, outputs and folders
+    "E0601": N_("the dossier waits for the head's choice in a tie for {title}: {tie}"),
+    "W0601": N_("waiting for the head's choice in a tie for {title}: {tie}"),
+    "E0602": N_("step {step} has no ballots"),
+    "E0603": N_("step {step} is not a step of the procedure: it has no vote-count minutes"),
+    "E0604": N_("step {step} is a preparation step: it has no vote-count minutes"),
+    "E0605": N_("step {step} is not counted yet: its minutes record the count"),
+    "E0606": N_("the round is not complete: {step} has no results for {titles}"),
 }
 
 GENERIC_ERROR = "E0000"

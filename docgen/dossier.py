@@ -28,6 +28,8 @@ from docgen.compose.summary import summary_next_term_context, summary_review_con
 from docgen.compose.tables import structure_context, trich_ngang_context
 from docgen.decide import RoundDecision
 from docgen.errors import InputError, Location, Problem, Report, Severity
+from docgen.errors import problem as coded_problem
+from docgen.i18n import _
 from docgen.models import IssuerKind, RoundInput, RoundKind, StepKind
 from docgen.output import check_replaceable, replace_directory
 from docgen.papers import open_ties, tie_problems, without_tie_findings
@@ -169,8 +171,8 @@ def _incomplete_report(
     report = Report([*validated.report.problems, *(waiting or [])])
     if decision.complete:
         return report
-    open_titles = (
-        ", ".join(quoted(t.title.name) for t in decision.titles if not t.complete) or "all titles"
+    open_titles = ", ".join(quoted(t.title.name) for t in decision.titles if not t.complete) or _(
+        "all titles"
     )
     results = validated.model.results if validated.model is not None else []
     counted = {r.step for r in results if r.votes_for is not None}
@@ -179,12 +181,14 @@ def _incomplete_report(
         for s in decision.procedure
         if s.kind != StepKind.PREPARATION and s.number not in counted
     ]
-    step = f"step {uncounted[0]}" if uncounted else "the deciding step"
+    step = _("step {step}").format(step=uncounted[0]) if uncounted else _("the deciding step")
     report.add(
-        Problem(
+        coded_problem(
+            "E0606",
             Location(str(validated.loaded.path), 5, "Kết quả"),
-            f"the round is not complete: {step} has no results for {open_titles}",
-            hint="a dossier needs every voting step counted; `docgen validate` shows the rest",
+            hint=_("a dossier needs every voting step counted; `docgen validate` shows the rest"),
+            step=step,
+            titles=open_titles,
         )
     )
     return report

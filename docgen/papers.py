@@ -24,7 +24,8 @@ from docgen.compose.ballots import step_ballots
 from docgen.compose.minutes import minutes_context, minutes_file_name, minutes_title
 from docgen.compose.plan import plan_context, round_plan_gaps, round_plan_outline
 from docgen.decide import Outcome, RoundDecision, Tie, TitleDecision
-from docgen.errors import InputError, Location, Problem, Report, Severity
+from docgen.errors import InputError, Location, Problem, Report, Severity, problem
+from docgen.i18n import _, ngettext
 from docgen.models import Cadre, ProcedureStep, RoundInput, StepKind
 from docgen.output import write_files
 from docgen.plan_model import PlanOutline
@@ -63,22 +64,35 @@ class OpenTie:
     cells: tuple[Location, ...]
 
     def description(self) -> str:
-        """ "Phạm Văn Ân and Trần Thị Mai have 3 votes each at step 4 for the last place"."""
+        """ "Phạm Văn Ân and Trần Thị Mai have 3 votes each at step 4 for the last place", in the
+        current language."""
         tie = self.tie
-        names = [c.full_name for c in self.tied]
-        people = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
-        places = "the last place" if tie.places == 1 else f"the last {tie.places} places"
-        return f"{people} have {tie.votes} votes each at step {tie.step} for {places}"
+        people = _and([c.full_name for c in self.tied])
+        places = ngettext("the last place", "the last {count} places", tie.places).format(
+            count=tie.places
+        )
+        return _("{people} have {votes} votes each at step {step} for {places}").format(
+            people=people, votes=tie.votes, step=tie.step, places=places
+        )
 
     def where(self) -> str:
         """The cells to mark: "sheet “Kết quả”, column F (Người đứng đầu chọn), rows 27 and 28"."""
         rows = [str(cell.row) for cell in self.cells if cell.row is not None]
-        listed = ", ".join(rows[:-1]) + f" and {rows[-1]}" if len(rows) > 1 else "".join(rows)
         first = self.cells[0] if self.cells else Location("")
-        parts = [f"sheet “{first.sheet}”"] if first.sheet else []
-        parts += [f"column {first.column}"] if first.column else []
-        parts += [f"row{'s' if len(rows) > 1 else ''} {listed}"] if rows else []
+        parts = [_("sheet “{sheet}”").format(sheet=first.sheet)] if first.sheet else []
+        parts += [_("column {column}").format(column=first.column)] if first.column else []
+        if len(rows) > 1:
+            parts.append(_("rows {rows}").format(rows=_and(rows)))
+        elif rows:
+            parts.append(_("row {row}").format(row=rows[0]))
         return ", ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    """ "a, b and c" ("a, b và c"); one item as it is. ``items`` must not be empty."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def open_ties(validated: Validated, decision: RoundDecision) -> list[OpenTie]:
@@ -114,19 +128,21 @@ def tie_problems(ties: list[OpenTie], severity: Severity = Severity.ERROR) -> li
     for tie in ties:
         decided = tie.tie
         marked = len(decided.chosen)
-        waits = "the dossier waits for" if severity == Severity.ERROR else "waiting for"
         where = tie.cells[0] if tie.cells else Location("")
         problems.append(
-            Problem(
+            problem(
+                "E0601" if severity == Severity.ERROR else "W0601",
                 where,
-                f"{waits} the head's choice in a tie for {quoted(tie.title.title.name)}: "
-                + tie.description(),
-                expected=f"“x” for {decided.places} of them in {tie.where()}",
-                found=f"{marked} marked" if marked else "none marked",
-                hint="the head of the unit chooses, docgen does not; the minutes of step "
-                f"{decided.step} can be written now: docgen minutes {Path(where.file).name} "
-                f"--step {decided.step} --out FOLDER",
-                severity=severity,
+                expected=_("“x” for {count} of them in {where}").format(
+                    count=decided.places, where=tie.where()
+                ),
+                found=_("{count} marked").format(count=marked) if marked else _("none marked"),
+                hint=_(
+                    "the head of the unit chooses, docgen does not; the minutes of step {step} "
+                    "can be written now: docgen minutes {file} --step {step} --out FOLDER"
+                ).format(step=decided.step, file=Path(where.file).name),
+                title=quoted(tie.title.title.name),
+                tie=tie.description(),
             )
         )
     return problems
@@ -138,8 +154,8 @@ def without_tie_findings(report: Report, ties: list[OpenTie]) -> Report:
     ``tie_problems``."""
     cells = {cell for tie in ties for cell in tie.cells}
 
-    def about_a_tie(problem: Problem) -> bool:
-        return problem.location in cells and "tie" in problem.message.lower()
+    def about_a_tie(item: Problem) -> bool:
+        return item.location in cells and item.code == "W0503"
 
     return Report([p for p in report.problems if not about_a_tie(p)])
 
@@ -191,11 +207,14 @@ def write_ballots(
     if step is None or step.kind == StepKind.PREPARATION:
         report = Report(list(validated.report.problems))
         report.add(
-            Problem(
+            problem(
+                "E0602",
                 Location(str(path)),
-                f"step {step_number} has no ballots",
-                expected=f"a voting step of the procedure ({_voting_steps(decision)})",
+                expected=_("a voting step of the procedure ({steps})").format(
+                    steps=_voting_steps(decision)
+                ),
                 found=str(step_number),
+                step=step_number,
             )
         )
         raise InputError(report)
@@ -228,19 +247,24 @@ def _not_counted(validated: Validated, model: RoundInput, step: ProcedureStep) -
     missing = []
     if rows:
         where = source.locate("results", rows[0], "votes_for")
-        missing.append(f"the votes of its {len(rows)} row{'s' if len(rows) > 1 else ''}")
+        missing.append(
+            ngettext(
+                "the votes of its {count} row", "the votes of its {count} rows", len(rows)
+            ).format(count=len(rows))
+        )
     else:
         where = source.locate("results")
-        missing.append("its rows in “Kết quả”")
+        missing.append(_("its rows in “Kết quả”"))
     if conference is None:
-        missing.append("its row in “Hội nghị”")
+        missing.append(_("its row in “Hội nghị”"))
     elif model.conferences[conference].present is None:
-        missing.append("the counts of its row in “Hội nghị”")
-    return Problem(
+        missing.append(_("the counts of its row in “Hội nghị”"))
+    return problem(
+        "E0605",
         where,
-        f"step {step.number} is not counted yet: its minutes record the count",
         expected="; ".join(missing),
-        hint="enter the results of the step's conference, then run docgen minutes again",
+        hint=_("enter the results of the step's conference, then run docgen minutes again"),
+        step=step.number,
     )
 
 
@@ -273,12 +297,14 @@ def write_minutes(
     validated, model, decision = validated_round(path)
     step = decision.step(step_number)
     if step is None or step.kind == StepKind.PREPARATION:
-        what = "is not a step of the procedure" if step is None else "is a preparation step"
-        refusal = Problem(
+        refusal = problem(
+            "E0603" if step is None else "E0604",
             Location(str(path)),
-            f"step {step_number} {what}: it has no vote-count minutes",
-            expected=f"a voting step of the procedure ({_voting_steps(decision)})",
+            expected=_("a voting step of the procedure ({steps})").format(
+                steps=_voting_steps(decision)
+            ),
             found=str(step_number),
+            step=step_number,
         )
         raise InputError(Report([*validated.report.problems, refusal]))
     if step.number not in decision.counted_steps:
@@ -305,15 +331,15 @@ def _step_state(model: RoundInput, decision: RoundDecision, step: ProcedureStep)
     vote on, ballots ready, held with no results, to do (voting)."""
     rows = [r for r in model.results if r.step == step.number]
     if step.kind == StepKind.PREPARATION:
-        return "done" if step.number in decision.done_steps else "to do"
+        return _("done") if step.number in decision.done_steps else _("to do")
     if step.number in decision.counted_steps:
-        return "counted" if rows else "held, nobody to vote on"
+        return _("counted") if rows else _("held, nobody to vote on")
     if rows:
-        return "ballots ready, not counted"
+        return _("ballots ready, not counted")
     conference = decision.conferences.get(step.number)
     if conference is not None and conference.present is not None:
-        return "held, no results"
-    return "to do"
+        return _("held, no results")
+    return _("to do")
 
 
 def round_status(path: Path) -> list[str]:
@@ -328,42 +354,70 @@ def round_status(path: Path) -> list[str]:
     lines = [f"{model.info.issuing_body} — {decision.procedure_name}, nhiệm kỳ {model.info.term}"]
     states = {s.number: _step_state(model, decision, s) for s in decision.procedure}
     for step in decision.procedure:
-        lines.append(f"  step {step.number}: {step.conference}: {states[step.number]}")
+        lines.append(
+            _("  step {step}: {conference}: {state}").format(
+                step=step.number, conference=step.conference, state=states[step.number]
+            )
+        )
     ties = open_ties(validated, decision)
     following = decision.step(decision.next_step) if decision.next_step is not None else None
     if ties:
         lines.append(
-            "the round is counted and waits for the head's choice: then `docgen dossier` writes "
-            "its papers; `docgen minutes` writes the minutes of a counted step now"
+            _(
+                "the round is counted and waits for the head's choice: then `docgen dossier` "
+                "writes its papers; `docgen minutes` writes the minutes of a counted step now"
+            )
         )
         for tie in ties:
             lines.append(
-                f"  waiting for the head's choice: {tie.title.title.name}: {tie.description()}; "
-                f"mark “x” for {tie.tie.places} of them in {tie.where()}"
+                _(
+                    "  waiting for the head's choice: {title}: {tie}; mark “x” for {count} of "
+                    "them in {where}"
+                ).format(
+                    title=tie.title.title.name,
+                    tie=tie.description(),
+                    count=tie.tie.places,
+                    where=tie.where(),
+                )
             )
     elif decision.complete:
-        lines.append("the round is complete: `docgen dossier` writes its papers")
+        lines.append(_("the round is complete: `docgen dossier` writes its papers"))
     elif following is not None:
-        lines.append(f"next: step {following.number}, {following.conference}")
+        lines.append(
+            _("next: step {step}, {conference}").format(
+                step=following.number, conference=following.conference
+            )
+        )
     waiting = {id(tie.title) for tie in ties}
     for title in decision.titles:
-        parts = [f"{title.title.name} (quota {title.title.quota}):"]
+        parts = [
+            _("{title} (quota {quota}):").format(title=title.title.name, quota=title.title.quota)
+        ]
         if title.kept:
-            parts.append("kept " + _names(title.kept) + ";")
+            parts.append(_("kept {names};").format(names=_names(title.kept)))
         if title.voted_out:
-            parts.append("removed " + _names([r.cadre for r in title.voted_out]) + ";")
+            removed = _names([r.cadre for r in title.voted_out])
+            parts.append(_("removed {names};").format(names=removed))
         for leaving in sorted(
             title.auto_removals,
             key=lambda a: person_sort_key(a.cadre.full_name, a.cadre.birth_date.month_index()),
         ):
-            parts.append(f"leaves on a ground: {leaving.cadre.full_name} ({leaving.ground});")
+            parts.append(
+                _("leaves on a ground: {name} ({ground});").format(
+                    name=leaving.cadre.full_name, ground=leaving.ground
+                )
+            )
         if id(title) in waiting and title.tie is not None:
-            proposed = _names([c.cadre for c in title.proposed]) or "nobody"
+            proposed = _names([c.cadre for c in title.proposed]) or _("nobody")
             tied = _names([c.cadre for c in title.tie.tied])
-            parts.append(f"proposed {proposed} so far; tied for the last place: {tied}")
+            parts.append(
+                _("proposed {names} so far; tied for the last place: {tied}").format(
+                    names=proposed, tied=tied
+                )
+            )
         elif title.complete:
-            proposed = _names([c.cadre for c in title.proposed]) or "nobody"
-            parts.append(f"proposed {proposed}")
+            proposed = _names([c.cadre for c in title.proposed]) or _("nobody")
+            parts.append(_("proposed {names}").format(names=proposed))
         else:
             going = [
                 c.cadre
@@ -371,7 +425,9 @@ def round_status(path: Path) -> list[str]:
                 if c.outcome == Outcome.IN_PROGRESS
                 and (c.eligibility is None or c.eligibility.eligible)
             ]
-            parts.append("still in the running: " + (_names(going) or "nobody yet"))
+            parts.append(
+                _("still in the running: {names}").format(names=_names(going) or _("nobody yet"))
+            )
         lines.append("  " + " ".join(parts))
     return lines
 

@@ -337,3 +337,43 @@ def test_the_round_summary_and_choices_speak_vietnamese(tmp_path: Path) -> None:
     workbook.save(target)
     (gender,) = [line for line in _vietnamese_lines(target) if "dòng 3, cột D" in line]
     assert "cần một trong " in gender and "one of" not in gender, gender
+
+
+def _open_tie(state_data: dict) -> dict:
+    """The State example with the head's choice removed: a tie at step 4 for the last place of
+    Phó Trưởng phòng."""
+    import copy
+
+    data = copy.deepcopy(state_data)
+    for result in data["results"]:
+        result.pop("head_choice", None)
+    return data
+
+
+@pytest.mark.vietnamese
+def test_status_and_the_waiting_dossier_speak_vietnamese(
+    state_data: dict, write_round: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_round(_open_tie(state_data))
+    status = CliRunner().invoke(main, ["status", str(path)])
+    assert status.exit_code == 0, status.output
+    assert "  bước 4: " in status.output and "đã kiểm phiếu" in status.output, status.output
+    assert "chờ người đứng đầu lựa chọn: Phó Trưởng phòng: Phạm Văn Ân và Trần Thị Mai" in (
+        status.output
+    )
+    assert "(số lượng 2): giữ lại Sùng A Páo;" in status.output, status.output
+    for english in ("step ", "waiting", "kept", "proposed", "quota"):
+        assert english not in status.output, status.output
+
+    dossier = CliRunner().invoke(main, ["dossier", str(path), "--out", str(tmp_path / "hs")])
+    assert dossier.exit_code == 1, dossier.output
+    codes = CODE.findall(dossier.output)
+    assert codes.count("E0601") == 1 and "W0503" not in codes, dossier.output  # the tie once
+    (tie,) = [line for line in dossier.output.splitlines() if line.startswith("  E0601 ")]
+    assert "hồ sơ chờ người đứng đầu lựa chọn khi bằng phiếu ở chức danh" in tie, tie
+    assert "docgen minutes" in tie and "--step 4" in tie, tie
+
+
+def test_papers_codes_are_stable() -> None:
+    assert CODES["E0601"].startswith("the dossier waits for the head's choice")
+    assert CODES["E0606"].startswith("the round is not complete")
