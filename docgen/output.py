@@ -63,6 +63,7 @@ from typing import Any
 
 from docgen import __version__
 from docgen.errors import EnvironmentProblem
+from docgen.i18n import N_, _, ngettext
 
 __all__ = [
     "MANIFEST",
@@ -92,18 +93,18 @@ _MANIFEST_LIMIT = 16 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 _REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the disk is read-only",
-    errno.ENAMETOOLONG: "a name is too long for the file system",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
-    errno.EISDIR: "it is a folder",
-    errno.EBUSY: "it is in use (or is a mount point)",
-    errno.EXDEV: "it is on another disk than its parent folder",
-    errno.EIO: "the disk reported an input/output error",
-    errno.EEXIST: "a file of that name is in the way",
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENAMETOOLONG: N_("a name is too long for the file system"),
+    errno.ENOTDIR: N_("part of the path is a file, not a folder"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.EBUSY: N_("it is in use (or is a mount point)"),
+    errno.EXDEV: N_("it is on another disk than its parent folder"),
+    errno.EIO: N_("the disk reported an input/output error"),
+    errno.EEXIST: N_("a file of that name is in the way"),
 }
 
 Legacy = Callable[[Path], set[str]]
@@ -111,7 +112,8 @@ Legacy = Callable[[Path], set[str]]
 
 
 def _reason(exc: OSError) -> str:
-    return _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    known = _REASONS.get(exc.errno or 0)
+    return _(known) if known else exc.strerror or type(exc).__name__
 
 
 def _shown(name: str) -> str:
@@ -226,7 +228,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     if path.is_dir():
-        raise EnvironmentProblem(f"cannot write {path}: it is a folder, not a file")
+        raise EnvironmentProblem(
+            _("cannot write {path}: it is a folder, not a file").format(path=path)
+        )
     token = f".docgen-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     temporary = path.with_name("." + _cut_utf8(path.name, MAX_NAME_BYTES - 1 - len(token)) + token)
     try:
@@ -239,7 +243,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise EnvironmentProblem(f"cannot write {path}: {_reason(exc)}") from exc
+        raise EnvironmentProblem(
+            _("cannot write {path}: {reason}").format(path=path, reason=_reason(exc))
+        ) from exc
 
 
 def _cut_utf8(text: str, limit: int) -> str:
@@ -335,24 +341,26 @@ def _survey(folder: Path, new: dict[str, bytes], legacy: Legacy | None) -> _Surv
     for entry in listing:
         name = entry.name
         if entry.is_symlink():
-            foreign.append((name, "a link docgen did not make"))
+            foreign.append((name, _("a link docgen did not make")))
         elif entry.is_dir(follow_symlinks=False):
-            foreign.append((name + "/", "a folder docgen did not make"))
+            foreign.append((name + "/", _("a folder docgen did not make")))
         elif not entry.is_file(follow_symlinks=False):
-            foreign.append((name, "not an ordinary file"))
+            foreign.append((name, _("not an ordinary file")))
         elif name == MANIFEST:
             if manifest.damaged:
-                foreign.append((name, "docgen's list of its files, damaged or edited"))
+                foreign.append((name, _("docgen's list of its files, damaged or edited")))
             else:
                 own[name] = None
         else:
             verdict = _own_file(Path(entry.path), accepted.get(name, frozenset()), new.get(name))
             if verdict is None:
                 reason = (
-                    "changed since docgen wrote it" if name in accepted else "not written by docgen"
+                    _("changed since docgen wrote it")
+                    if name in accepted
+                    else _("not written by docgen")
                 )
                 if name.startswith("~$"):
-                    reason = "Word's lock file: a paper here is open in Word; close it first"
+                    reason = _("Word's lock file: a paper here is open in Word; close it first")
                 foreign.append((name, reason))
             else:
                 own[name] = verdict or None
@@ -378,7 +386,7 @@ def _foreign_message(foreign: list[tuple[str, str]], first: str, last: str) -> s
     lines = [first + ":"]
     lines += [f"  {_shown(name)}: {why}" for name, why in foreign[:_LISTED]]
     if len(foreign) > _LISTED:
-        lines.append(f"  … and {len(foreign) - _LISTED} more")
+        lines.append(_("  … and {count} more").format(count=len(foreign) - _LISTED))
     lines.append(last)
     return "\n".join(lines)
 
@@ -388,10 +396,18 @@ def _refusal(folder: Path, foreign: list[tuple[str, str]]) -> EnvironmentProblem
     return EnvironmentProblem(
         _foreign_message(
             foreign,
-            f"{folder} holds {count} {'entry' if count == 1 else 'entries'} that docgen did not "
-            "write, or that changed since, so it was left as it was",
-            f"move {'it' if count == 1 else 'them'} out of {folder}, or write into another "
-            "folder (a new or empty one)",
+            ngettext(
+                "{folder} holds {count} entry that docgen did not write, or that changed since, "
+                "so it was left as it was",
+                "{folder} holds {count} entries that docgen did not write, or that changed since, "
+                "so it was left as it was",
+                count,
+            ).format(folder=folder, count=count),
+            ngettext(
+                "move it out of {folder}, or write into another folder (a new or empty one)",
+                "move them out of {folder}, or write into another folder (a new or empty one)",
+                count,
+            ).format(folder=folder),
         )
     )
 
@@ -607,19 +623,27 @@ def _destination(out_dir: Path) -> Path:
     real = Path(os.path.realpath(out_dir))
     if os.path.lexists(real) and not real.is_dir():
         raise EnvironmentProblem(
-            f"{out_dir} is a file, not a folder; give --out a folder (a new or empty one)"
+            _("{folder} is a file, not a folder; give --out a folder (a new or empty one)").format(
+                folder=out_dir
+            )
         )
     if real.parent == real:
-        raise EnvironmentProblem(f"{out_dir} is the root folder; give --out a new or empty folder")
+        raise EnvironmentProblem(
+            _("{folder} is the root folder; give --out a new or empty folder").format(
+                folder=out_dir
+            )
+        )
     try:
         cwd = Path(os.path.realpath(os.getcwd()))
     except OSError:  # the current folder was removed: it cannot be the destination
         return real
     if cwd == real or real in cwd.parents:
-        where = "the current folder" if cwd == real else "a folder holding the current folder"
+        where = _("the current folder") if cwd == real else _("a folder holding the current folder")
         raise EnvironmentProblem(
-            f"{out_dir} is {where} ({real}): docgen replaces its output folder whole, so it "
-            "cannot be the folder you work in; give --out a new folder, e.g. --out dossier"
+            _(
+                "{folder} is {where} ({real}): docgen replaces its output folder whole, so it "
+                "cannot be the folder you work in; give --out a new folder, e.g. --out dossier"
+            ).format(folder=out_dir, where=where, real=real)
         )
     return real
 
@@ -647,7 +671,9 @@ def _surveyed(shown: Path, real: Path, new: dict[str, bytes], legacy: Legacy | N
     try:
         found = _survey(real, new, legacy)
     except OSError as exc:
-        raise EnvironmentProblem(f"cannot read {shown}: {_reason(exc)}") from exc
+        raise EnvironmentProblem(
+            _("cannot read {path}: {reason}").format(path=shown, reason=_reason(exc))
+        ) from exc
     if found.foreign:
         raise _refusal(shown, found.foreign)
     return found
@@ -687,7 +713,9 @@ def replace_directory(
     try:
         created = _make_folders(parent)
     except OSError as exc:
-        raise EnvironmentProblem(f"cannot create {parent}: {_reason(exc)}") from exc
+        raise EnvironmentProblem(
+            _("cannot create {path}: {reason}").format(path=parent, reason=_reason(exc))
+        ) from exc
     _remove_stale_stages(parent, "folder", real.name)
     _surveyed(shown, real, new, legacy)
     try:
@@ -696,11 +724,15 @@ def replace_directory(
         _unmake_folders(created)
         if exc.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
             raise EnvironmentProblem(
-                f"cannot write beside {shown} in {parent}: {_reason(exc)} (docgen writes the new "
-                "folder there first, then swaps it in)"
+                _(
+                    "cannot write beside {path} in {parent}: {reason} (docgen writes the new "
+                    "folder there first, then swaps it in)"
+                ).format(path=shown, parent=parent, reason=_reason(exc))
             ) from exc
         raise EnvironmentProblem(
-            f"cannot write {shown}: {_reason(exc)}; it was left as it was"
+            _("cannot write {path}: {reason}; it was left as it was").format(
+                path=shown, reason=_reason(exc)
+            )
         ) from exc
     content = stage / _CONTENT
     swapped = False
@@ -716,7 +748,9 @@ def replace_directory(
             _fsync_directory(stage)
         except OSError as exc:
             raise EnvironmentProblem(
-                f"cannot write {shown}: {_reason(exc)}; it was left as it was"
+                _("cannot write {path}: {reason}; it was left as it was").format(
+                    path=shown, reason=_reason(exc)
+                )
             ) from exc
         own = _surveyed(shown, real, new, legacy).own  # a file may have appeared meanwhile
         try:
@@ -725,7 +759,9 @@ def replace_directory(
             _fsync_directory(parent)
         except OSError as exc:
             raise EnvironmentProblem(
-                f"cannot replace {shown}: {_reason(exc)}; it was left as it was"
+                _("cannot replace {path}: {reason}; it was left as it was").format(
+                    path=shown, reason=_reason(exc)
+                )
             ) from exc
         if previous is not None:
             _remove_old_copy(previous, own, shown, parent)
@@ -778,8 +814,10 @@ def _remove_old_copy(old: Path, own: dict[str, str | None], shown: Path, parent:
     except OSError:
         kept = old
     raise EnvironmentProblem(
-        f"{shown} was written, but files were added to the old one or changed while docgen ran; "
-        f"they are kept in {kept}"
+        _(
+            "{path} was written, but files were added to the old one or changed while docgen "
+            "ran; they are kept in {kept}"
+        ).format(path=shown, kept=kept)
     )
 
 
@@ -827,22 +865,31 @@ def _conflicts(
         except FileNotFoundError:
             continue
         except OSError as exc:
-            raise EnvironmentProblem(f"cannot read {target}: {_reason(exc)}") from exc
+            raise EnvironmentProblem(
+                _("cannot read {path}: {reason}").format(path=target, reason=_reason(exc))
+            ) from exc
         if stat.S_ISLNK(info.st_mode):
-            conflicts.append((name, "a link docgen did not make"))
+            conflicts.append((name, _("a link docgen did not make")))
         elif stat.S_ISDIR(info.st_mode):
-            conflicts.append((name + "/", "a folder docgen did not make"))
+            conflicts.append((name + "/", _("a folder docgen did not make")))
         elif not stat.S_ISREG(info.st_mode):
-            conflicts.append((name, "not an ordinary file"))
+            conflicts.append((name, _("not an ordinary file")))
         elif name != MANIFEST:
             try:
                 digest = _own_file(target, manifest.files.get(name) or frozenset(), data)
             except OSError as exc:
-                raise EnvironmentProblem(f"cannot read {target}: {_reason(exc)}") from exc
+                raise EnvironmentProblem(
+                    _("cannot read {path}: {reason}").format(path=target, reason=_reason(exc))
+                ) from exc
             if digest is None:
                 changed = name in manifest.files
                 conflicts.append(
-                    (name, "changed since docgen wrote it" if changed else "not written by docgen")
+                    (
+                        name,
+                        _("changed since docgen wrote it")
+                        if changed
+                        else _("not written by docgen"),
+                    )
                 )
             else:
                 found[name] = digest
@@ -877,12 +924,16 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]
     folder = Path(out_dir)
     if os.path.lexists(folder) and not folder.is_dir():
         raise EnvironmentProblem(
-            f"{folder} is a file, not a folder; give --out a folder (a new or existing one)"
+            _(
+                "{folder} is a file, not a folder; give --out a folder (a new or existing one)"
+            ).format(folder=folder)
         )
     try:
         created = _make_folders(folder)
     except OSError as exc:
-        raise EnvironmentProblem(f"cannot create {folder}: {_reason(exc)}") from exc
+        raise EnvironmentProblem(
+            _("cannot create {path}: {reason}").format(path=folder, reason=_reason(exc))
+        ) from exc
     renamed = 0
     try:
         with _locked(folder):
@@ -894,11 +945,18 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]
                 raise EnvironmentProblem(
                     _foreign_message(
                         conflicts,
-                        f"{folder} already holds {count} "
-                        f"{'file' if count == 1 else 'files'} of the names docgen writes, not "
-                        "written by docgen or changed since, so nothing was written",
-                        f"move or rename {'it' if count == 1 else 'them'}, or write into another "
-                        "folder",
+                        ngettext(
+                            "{folder} already holds {count} file of the names docgen writes, not "
+                            "written by docgen or changed since, so nothing was written",
+                            "{folder} already holds {count} files of the names docgen writes, not "
+                            "written by docgen or changed since, so nothing was written",
+                            count,
+                        ).format(folder=folder, count=count),
+                        ngettext(
+                            "move or rename it, or write into another folder",
+                            "move or rename them, or write into another folder",
+                            count,
+                        ),
                     )
                 )
             entries = dict(manifest.raw or {})
@@ -906,7 +964,9 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]
                 stage = _new_stage(folder, "new-files", "files", ".")
             except OSError as exc:
                 raise EnvironmentProblem(
-                    f"cannot write into {folder}: {_reason(exc)}; nothing was written"
+                    _("cannot write into {folder}: {reason}; nothing was written").format(
+                        folder=folder, reason=_reason(exc)
+                    )
                 ) from exc
             try:
                 content = stage / _CONTENT
@@ -926,12 +986,16 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]
                 _replace_manifest(folder, stage, {**entries, **final})
             except OSError as exc:
                 state = (
-                    "nothing was written"
+                    _("nothing was written")
                     if not renamed
-                    else f"{renamed} of {len(names)} files were replaced before it stopped"
+                    else _("{count} of {total} files were replaced before it stopped").format(
+                        count=renamed, total=len(names)
+                    )
                 )
                 raise EnvironmentProblem(
-                    f"cannot write into {folder}: {_reason(exc)}; {state}"
+                    _("cannot write into {folder}: {reason}; {state}").format(
+                        folder=folder, reason=_reason(exc), state=state
+                    )
                 ) from exc
             finally:
                 shutil.rmtree(stage, ignore_errors=True)

@@ -377,3 +377,18 @@ def test_status_and_the_waiting_dossier_speak_vietnamese(
 def test_papers_codes_are_stable() -> None:
     assert CODES["E0601"].startswith("the dossier waits for the head's choice")
     assert CODES["E0606"].startswith("the round is not complete")
+
+
+@pytest.mark.vietnamese
+def test_a_folder_holding_other_files_is_refused_in_vietnamese(tmp_path: Path) -> None:
+    out = tmp_path / "ho-so"
+    out.mkdir()
+    (out / "ghi-chu.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["dossier", str(STATE_EXAMPLE.with_suffix(".xlsx")), "--out", str(out)]
+    )
+    assert result.exit_code == 4, result.output
+    assert f"{out} có 1 mục không do docgen ghi hoặc đã bị sửa" in result.output, result.output
+    assert "  ghi-chu.txt: không do docgen ghi" in result.output, result.output
+    assert "not written" not in result.output and "holds" not in result.output, result.output
+    assert (out / "ghi-chu.txt").read_text(encoding="utf-8") == "x"
