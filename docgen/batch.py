@@ -45,7 +45,9 @@ from docgen.errors import (
     Location,
     Problem,
     Report,
+    problem,
 )
+from docgen.i18n import N_, _
 from docgen.output import atomic_write_bytes
 from docgen.render import template_root
 from docgen.vietnamese import ascii_slug
@@ -71,13 +73,13 @@ REPORT_JSON = "batch-report.json"
 REPORT_TEXT = "batch-report.txt"
 ERRORS_FOLDER = "batch-errors"
 UNIT_NAME_LIMIT = 80
-WORKER_DIED = "the worker building this unit stopped abruptly (killed, e.g. out of memory)"
+WORKER_DIED = N_("the worker building this unit stopped abruptly (killed, e.g. out of memory)")
 _SUFFIXES = {".xlsx", ".xlsm", ".yaml", ".yml", ".json"}
 _UNITS_PER_WORKER = 100
 _SHOWN_ERRORS = 5
 _SHOWN_MESSAGE = 200
 _BARREN_BREAKS = 2
-_RENAME_HINT = "rename the file, e.g. to xa-a{suffix}"
+_RENAME_HINT = N_("rename the file, e.g. to xa-a{suffix}")
 
 # Test hooks, inert in normal use: when one of these environment variables holds an input's file
 # name, the worker process about to build that unit kills itself with SIGKILL (as the system's
@@ -156,28 +158,40 @@ class BatchReport:
     def text(self) -> str:
         """The readable summary: counts, time, then each failed unit with its first errors."""
         lines = [
-            f"units: {len(self.units)} ({len(self.done)} done, {len(self.skipped)} unchanged and "
-            f"skipped, {len(self.failed)} failed)",
-            f"documents written: {self.documents}",
-            f"time: {self.seconds:.1f} s with {self.jobs} worker(s)"
+            _(
+                "units: {units} ({done} done, {skipped} unchanged and skipped, {failed} failed)"
+            ).format(
+                units=len(self.units),
+                done=len(self.done),
+                skipped=len(self.skipped),
+                failed=len(self.failed),
+            ),
+            _("documents written: {count}").format(count=self.documents),
+            _("time: {seconds:.1f} s with {jobs} worker(s)").format(
+                seconds=self.seconds, jobs=self.jobs
+            )
             + (
-                f", {self.documents / self.seconds:.0f} documents/s"
+                _(", {rate:.0f} documents/s").format(rate=self.documents / self.seconds)
                 if self.seconds and self.documents
                 else ""
             ),
         ]
         peaks = [u.worker_peak_mib for u in self.units if u.worker_peak_mib]
         if peaks:
-            lines.append(f"peak memory of a worker: {max(peaks):.0f} MiB")
+            lines.append(_("peak memory of a worker: {mib:.0f} MiB").format(mib=max(peaks)))
         for unit in self.failed:
             lines.append(
-                f"FAILED {unit.unit} ({unit.input}):" if unit.unit else f"FAILED {unit.input}:"
+                _("FAILED {unit} ({input}):").format(unit=unit.unit, input=unit.input)
+                if unit.unit
+                else _("FAILED {input}:").format(input=unit.input)
             )
             lines += [f"  {error}" for error in unit.errors]
         if self.internal:
             lines.append(
-                f"{len(self.internal)} unit(s) failed on a bug in docgen, not in the input: "
-                "send the files named above to docgen's maintainers"
+                _(
+                    "{count} unit(s) failed on a bug in docgen, not in the input: send the files "
+                    "named above to docgen's maintainers"
+                ).format(count=len(self.internal))
             )
         return "\n".join(lines)
 
@@ -222,18 +236,18 @@ def collect_inputs(sources: Iterable[Path]) -> list[Path]:
             try:
                 in_folder = _folder_inputs(source)
             except OSError as exc:
-                report.add(
-                    Problem(Location(str(source)), f"cannot read this folder ({_reason(exc)})")
-                )
+                report.add(problem("E0701", Location(str(source)), reason=_reason(exc)))
                 continue
             if not in_folder:
                 report.add(
-                    Problem(
+                    problem(
+                        "E0702",
                         Location(str(source)),
-                        "no round found in this folder or its sub-folders",
-                        expected="workbooks (.xlsx) or rounds in YAML/JSON",
-                        hint="hidden files, Excel's ~$ lock files, plan outlines and folders "
-                        "docgen wrote are not read",
+                        expected=_("workbooks (.xlsx) or rounds in YAML/JSON"),
+                        hint=_(
+                            "hidden files, Excel's ~$ lock files, plan outlines and folders "
+                            "docgen wrote are not read"
+                        ),
                     )
                 )
             found += in_folder
@@ -242,13 +256,16 @@ def collect_inputs(sources: Iterable[Path]) -> list[Path]:
                 lines = source.read_text(encoding="utf-8-sig").splitlines()
             except (OSError, UnicodeDecodeError) as exc:
                 why = (
-                    "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else _reason(exc)
+                    _("it is not UTF-8 text")
+                    if isinstance(exc, UnicodeDecodeError)
+                    else _reason(exc)
                 )
                 report.add(
-                    Problem(
+                    problem(
+                        "E0703",
                         Location(str(source)),
-                        f"cannot read this list of inputs ({why})",
-                        hint="save it as UTF-8 text, one path a line",
+                        hint=_("save it as UTF-8 text, one path a line"),
+                        reason=why,
                     )
                 )
                 continue
@@ -259,7 +276,7 @@ def collect_inputs(sources: Iterable[Path]) -> list[Path]:
         elif source.is_file():
             found.append(source)
         else:
-            report.add(Problem(Location(str(source)), "no such file or folder"))
+            report.add(problem("E0704", Location(str(source))))
     if report.problems:
         raise InputError(report)
     unique: dict[str, Path] = {}
@@ -337,23 +354,11 @@ def unit_names(paths: Sequence[Path]) -> list[str | Problem]:
     outcome: list[str | Problem] = []
     for path, rel in zip(paths, relative, strict=True):
         suffix = path.suffix or path.name
-        hint = _RENAME_HINT.format(suffix=suffix if suffix.startswith(".") else ".xlsx")
+        hint = _(_RENAME_HINT).format(suffix=suffix if suffix.startswith(".") else ".xlsx")
         if path.name.startswith("."):
-            outcome.append(
-                Problem(
-                    Location(str(path)),
-                    "the file name starts with a dot, so it cannot name the unit's folder",
-                    hint=hint,
-                )
-            )
+            outcome.append(problem("E0705", Location(str(path)), hint=hint))
         elif not ascii_slug(rel.stem):
-            outcome.append(
-                Problem(
-                    Location(str(path)),
-                    "the file name has no letter or digit to name the unit's folder",
-                    hint=hint,
-                )
-            )
+            outcome.append(problem("E0706", Location(str(path)), hint=hint))
         else:
             outcome.append(ascii_slug("/".join((*rel.parent.parts, rel.stem))))
     counts: dict[str, int] = {}
@@ -374,18 +379,17 @@ def unit_names(paths: Sequence[Path]) -> list[str | Problem]:
     for name, indexes in sharing.items():
         for index in indexes:
             if name == ERRORS_FOLDER:
-                outcome[index] = Problem(
-                    Location(str(paths[index])),
-                    f"the unit folder name “{name}” is kept for the batch's own files",
-                    hint="rename the file",
+                outcome[index] = problem(
+                    "E0707", Location(str(paths[index])), hint=_("rename the file"), name=name
                 )
             elif len(indexes) > 1:
                 others = ", ".join(str(paths[i]) for i in indexes if i != index)
-                outcome[index] = Problem(
+                outcome[index] = problem(
+                    "E0708",
                     Location(str(paths[index])),
-                    f"this input and {others} would share the unit folder “{name}”, "
-                    "so none of them is built",
-                    hint="rename one of the files",
+                    hint=_("rename one of the files"),
+                    others=others,
+                    name=name,
                 )
     return outcome
 
@@ -483,14 +487,17 @@ def _build_unit(
         shown = errors[:_SHOWN_ERRORS] or exc.report.render().splitlines()[1 : 1 + _SHOWN_ERRORS]
         if len(errors) > _SHOWN_ERRORS:
             shown.append(
-                f"… and {len(errors) - _SHOWN_ERRORS} more errors: "
-                f"docgen validate {path} lists them all"
+                _("… and {count} more errors: docgen validate {path} lists them all").format(
+                    count=len(errors) - _SHOWN_ERRORS, path=path
+                )
             )
         return failed(INPUT, [line.strip() for line in shown]), None
     except EnvironmentProblem as exc:
         return failed(ENVIRONMENT, [_located(path, str(exc))]), None
     except DocgenError as exc:
-        return failed(TEMPLATE, [_located(path, f"template or rules error: {exc}")]), None
+        return failed(
+            TEMPLATE, [_located(path, _("template or rules error: {error}").format(error=exc))]
+        ), None
     except Exception as exc:  # a bug in docgen: reported plainly, the traceback saved apart
         return failed(INTERNAL, []), _Crash.of(exc)
     documents = len([f for f in result.files if f != "decisions.json"])
@@ -547,18 +554,18 @@ class _Batch:
 
     def _save_crash(self, result: UnitResult, crash: _Crash) -> None:
         result.state, result.reason = "failed", INTERNAL
-        message = f"internal error (a bug in docgen, not in the input): {crash.kind}" + (
-            f": {crash.message}" if crash.message else ""
-        )
+        message = _("internal error (a bug in docgen, not in the input): {kind}").format(
+            kind=crash.kind
+        ) + (f": {crash.message}" if crash.message else "")
         saved = self.out / ERRORS_FOLDER / f"{result.unit or 'batch'}.txt"
         text = f"docgen {__version__}, unit {result.unit}, input {result.input}\n\n{crash.details}"
         try:
             atomic_write_bytes(saved, text.encode("utf-8"))
         except EnvironmentProblem:
-            hint = "the details could not be saved"
+            hint = _("the details could not be saved")
         else:
             result.traceback = str(saved)
-            hint = f"the details are saved in {saved}"
+            hint = _("the details are saved in {path}").format(path=saved)
         result.errors = [str(Problem(Location(result.input), message, hint=hint))]
 
     def fail(self, unit: _Unit, reason: str, message: str) -> None:
@@ -622,13 +629,13 @@ class _Batch:
             barren = barren + 1 if waiting and not running else 0
             if barren > _BARREN_BREAKS:  # workers die before starting anything: give up
                 for unit in [*waiting, *queue]:
-                    self.fail(unit, WORKER, WORKER_DIED)
+                    self.fail(unit, WORKER, _(WORKER_DIED))
                 return
             queue.extendleft(reversed(waiting))
         for unit in suspects:  # retried alone once: if its worker dies again, it fails
             running, waiting = self.run_pool([unit], 1)
             if running or waiting:
-                self.fail(unit, WORKER, WORKER_DIED)
+                self.fail(unit, WORKER, _(WORKER_DIED))
 
     def report(self, paths: list[Path], names: list[str | Problem], started: float) -> BatchReport:
         """Write the manifest and the reports from the results so far; units without a result
@@ -643,7 +650,7 @@ class _Batch:
                     name if isinstance(name, str) else "",
                     str(path),
                     "failed",
-                    errors=[_located(path, "not built: the batch stopped before this unit")],
+                    errors=[_located(path, _("not built: the batch stopped before this unit"))],
                     reason=STOPPED,
                 )
             units.append(result)
@@ -699,7 +706,11 @@ def run_batch(
         out.mkdir(parents=True, exist_ok=True)
         markers = Path(tempfile.mkdtemp(prefix="docgen-batch-"))
     except OSError as exc:
-        raise EnvironmentProblem(f"cannot create the batch folder {out}: {_reason(exc)}") from exc
+        raise EnvironmentProblem(
+            _("cannot create the batch folder {folder}: {reason}").format(
+                folder=out, reason=_reason(exc)
+            )
+        ) from exc
     batch = _Batch(
         out,
         max(1, jobs or os.cpu_count() or 1),
@@ -725,19 +736,24 @@ def run_batch(
                 batch.record(None, index, failed, None)
                 continue
             if _holds_inputs(Path(os.path.abspath(out / name)), absolute):
-                problem = Problem(
+                inside = problem(
+                    "E0709",
                     Location(str(path)),
-                    f"the unit's folder {out / name} would hold inputs of this batch",
-                    hint="choose an --out folder outside the inputs' folders",
+                    hint=_("choose an --out folder outside the inputs' folders"),
+                    folder=out / name,
                 )
-                failed = UnitResult(name, str(path), "failed", errors=[str(problem)], reason=NAME)
+                failed = UnitResult(name, str(path), "failed", errors=[str(inside)], reason=NAME)
                 batch.record(None, index, failed, None)
                 continue
             try:
                 fingerprint = _fingerprint(shared, path)
             except OSError as exc:
                 unreadable = UnitResult(name, str(path), "failed", reason=UNREADABLE)
-                unreadable.errors = [_located(path, f"cannot read this file ({_reason(exc)})")]
+                unreadable.errors = [
+                    _located(
+                        path, _("cannot read this file ({reason})").format(reason=_reason(exc))
+                    )
+                ]
                 batch.record(None, index, unreadable, None)
                 continue
             unit = _Unit(index, path, name, fingerprint)

@@ -159,6 +159,18 @@ CODES: dict[str, str] = {
     "E0604": N_("step {step} is a preparation step: it has no vote-count minutes"),
     "E0605": N_("step {step} is not counted yet: its minutes record the count"),
     "E0606": N_("the round is not complete: {step} has no results for {titles}"),
+    # 07: batches
+    "E0701": N_("cannot read this folder ({reason})"),
+    "E0702": N_("no round found in this folder or its sub-folders"),
+    "E0703": N_("cannot read this list of inputs ({reason})"),
+    "E0704": N_("no such file or folder"),
+    "E0705": N_("the file name starts with a dot, so it cannot name the unit's folder"),
+    "E0706": N_("the file name has no letter or digit to name the unit's folder"),
+    "E0707": N_("the unit folder name “{name}” is kept for the batch's own files"),
+    "E0708": N_(
+        "this input and {others} would share the unit folder “{name}”, so none of them is built"
+    ),
+    "E0709": N_("the unit's folder {folder} would hold inputs of this batch"),
 }
 
 GENERIC_ERROR = "E0000"

@@ -392,3 +392,25 @@ def test_a_folder_holding_other_files_is_refused_in_vietnamese(tmp_path: Path) -
     assert "  ghi-chu.txt: không do docgen ghi" in result.output, result.output
     assert "not written" not in result.output and "holds" not in result.output, result.output
     assert (out / "ghi-chu.txt").read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.vietnamese
+def test_batch_report_and_its_input_problems_speak_vietnamese(tmp_path: Path) -> None:
+    inputs = tmp_path / "vao"
+    inputs.mkdir()
+    (inputs / "trong.xlsx").write_bytes(b"")
+    result = CliRunner().invoke(
+        main, ["batch", str(inputs), "--out", str(tmp_path / "ra"), "--jobs", "1"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "đơn vị: 1 (0 đã làm, 0 không đổi nên bỏ qua, 1 không làm được)" in result.output
+    assert "số văn bản đã ghi: 0" in result.output, result.output
+    assert f"KHÔNG LÀM ĐƯỢC trong ({inputs / 'trong.xlsx'}):" in result.output, result.output
+    assert "units:" not in result.output and "FAILED" not in result.output, result.output
+
+    empty = tmp_path / "rong"
+    empty.mkdir()
+    refused = CliRunner().invoke(main, ["batch", str(empty), "--out", str(tmp_path / "ra2")])
+    assert refused.exit_code == 1, refused.output
+    (line,) = [line for line in refused.output.splitlines() if CODE.match(line + " ")]
+    assert line.startswith(f"  E0702 tệp {empty}: lỗi: không tìm thấy đợt nào"), line
