@@ -247,7 +247,7 @@ def batch(
 
     total = len(collect_inputs(sources))
     with click.progressbar(
-        length=total, label="dossiers", show_pos=True, show_eta=True, file=sys.stderr
+        length=total, label=_("dossiers"), show_pos=True, show_eta=True, file=sys.stderr
     ) as bar:
         report = run_batch(
             sources,

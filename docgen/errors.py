@@ -182,6 +182,7 @@ class EnvironmentProblem(DocgenError):
 def problem(
     code: str,
     location: Location,
+    /,
     *,
     expected: str = "",
     found: str = "",
