@@ -529,6 +529,7 @@ def test_a_contract_workbook_at_its_edges_behaves_as_issue_10_says(tmp_path: Pat
     )
     assert "Đề nghị bổ sung quy hoạch đồng chí Lê Thị Hồng (4/5 phiếu, 80,00%)" in submission
     assert "do đã được giới thiệu quy hoạch đủ 3 chức danh" in submission
+    assert "phê duyệt bổ sung quy hoạch 04 (bốn) lượt đồng chí (02 (hai) đồng chí)" in submission
     table = docx_text(next(out.glob("*-bieu-tong-hop-ra-soat.docx")))
     assert "Đưa ra khỏi quy hoạch (quá tuổi quy hoạch: còn 25 tháng, cần 72 tháng)" in table
     assert "Tiếp tục quy hoạch" not in table

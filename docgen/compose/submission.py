@@ -292,6 +292,7 @@ def submission_context(
     )
     groups = []
     total = 0
+    people: set[int] = set()
     for number, title in enumerate(t for t in decision.titles if t.proposed):
         rows = []
         for index, candidate in enumerate(candidates_in_name_order(title.proposed), start=1):
@@ -308,6 +309,7 @@ def submission_context(
                 }
             )
         total += len(rows)
+        people |= {id(candidate.cadre) for candidate in title.proposed}
         groups.append(
             {
                 "label": group_numeral(number),
@@ -324,7 +326,14 @@ def submission_context(
     proposed_intro = (
         f"{unit} đề nghị {info.approving_body} phê duyệt "
         f"{'bổ sung ' if info.round_kind == RoundKind.REVIEW else ''}quy hoạch "
-        f"{_two_digits(total)} đồng chí, cụ thể như sau:"
+        + (
+            f"{_two_digits(total)} đồng chí, cụ thể như sau:"
+            if len(people) == total
+            # One person proposed for several titles: count placements as lượt (Quy định 50
+            # counts "lượt người") and name the people too, so the figure is not read as heads.
+            else f"{_two_digits(total)} lượt đồng chí ({_two_digits(len(people))} đồng chí), "
+            "cụ thể như sau:"
+        )
     )
     overrides = round_input.recipients
     recipients = recipient_lines(
