@@ -10,7 +10,10 @@ headers, and writes the package with fixed timestamps, so the same input gives t
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import io
+import logging
 import re
 import threading
 import zipfile
@@ -23,7 +26,9 @@ from lxml import etree
 
 from docgen.errors import TemplateError
 
-__all__ = ["CompiledDocx", "compiled_template", "FIXED_TIMESTAMP"]
+__all__ = ["CompiledDocx", "compiled_template", "FIXED_TIMESTAMP", "bind_docxtpl_values"]
+
+_LOG = logging.getLogger(__name__)
 
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 """The date written for every member of a DOCX package: deterministic output."""
@@ -36,29 +41,44 @@ _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title
 class CompiledDocx:
     """One DOCX template, prepared for repeated rendering.
 
+    A template using what the compiled engine does not render exactly as docxtpl (Jinja in the
+    footnotes or in the document properties) is handed to plain docxtpl for every render; the
+    reason is ``fallback_reason`` (None when the compiled engine renders it). Parts holding Jinja
+    that docxtpl itself leaves as written (endnotes, comments, settings …) are listed in
+    ``literal_parts`` and logged as a warning. So is a render whose context carries docxtpl
+    objects (InlineImage): that render goes to plain docxtpl too.
+
     Raises (at construction):
-        TemplateError: when the template cannot be read or its Jinja does not compile.
+        TemplateError: when the template cannot be read or its Jinja does not compile (naming
+            the template, the line and the paragraph's text).
     """
+
+    fallback_reason: str | None
+    literal_parts: list[str]
 
     def __init__(self, path: Path, environment: Environment):
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docxtpl import DocxTemplate
 
         self.path = Path(path)
+        self._environment = environment
         self._lock = threading.Lock()
+        self._sources: dict[str, str] = {}
+        prepared = ""
         try:
             self._template = DocxTemplate(str(path))
             self._template.render_init()
             document = self._template.docx
             raw = self._template.get_xml()
             prepared = self._prepare(raw)
+            self._sources[self._DOCUMENT] = prepared
             self._body = environment.from_string(prepared)
             # The string path (no tree) is taken only where lxml's round trip is known to do
             # nothing but the normalisations of _string_body: no column loops or spans (fix_tables),
             # no drawings (fix_docpr_ids), no Jinja inside an attribute.
             self._empties = _emptiable(prepared)
             self._string_path = not (
-                re.search(r"\{%-?\s*tc\b|colspan|\bhm\b|\bvm\b", raw)
+                re.search(r"\{%-?\s*tc\b|\{#|colspan|\bhm\b|\bvm\b", raw)
                 or "docPr" in raw
                 or re.search(r"<[^<>]*\{[{%]", prepared)
             )
@@ -70,16 +90,32 @@ class CompiledDocx:
                     name = str(part.partname).lstrip("/")
                     encoding = self._template.get_headers_footers_encoding(xml)
                     prepared = self._prepare(xml)
+                    self._sources[name] = prepared
                     constant = "{{" not in prepared and "{%" not in prepared
                     self._headers[name] = (environment.from_string(prepared), encoding, constant)
         except JinjaTemplateError as exc:
-            raise TemplateError(f"template {path}: {exc}") from exc
+            lined = _lined(list(self._sources.values())[-1] if self._sources else prepared)
+            try:  # again on a line per paragraph, for the line number
+                environment.from_string(lined)
+            except JinjaTemplateError as again:
+                raise _located(self.path, again, lined) from exc
+            raise _located(self.path, exc, "") from exc
         except (OSError, KeyError, ValueError) as exc:
             raise TemplateError(f"template {path} cannot be read: {exc}") from exc
         properties = document.core_properties
         texts = [getattr(properties, name) or "" for name in _PROPERTIES]
-        self._dynamic_properties = any("{" in text for text in texts)
-        self._template.render_properties({}, environment)  # as docxtpl does on every render
+        self.fallback_reason = None
+        if any("{" in text for text in texts):
+            self.fallback_reason = "Jinja in the document properties"
+        footnotes = [
+            str(part.partname).lstrip("/")
+            for part in document.part.package.parts
+            if part.content_type == _FOOTNOTES_TYPE and _has_jinja(part.blob)
+        ]
+        if footnotes:
+            self.fallback_reason = f"Jinja in the footnotes ({', '.join(footnotes)})"
+        if self.fallback_reason is None:  # its parts are used: as docxtpl does on every render
+            self._template.render_properties({}, environment)
         buffer = io.BytesIO()
         document.save(buffer)
         with zipfile.ZipFile(buffer) as archive:
@@ -90,9 +126,27 @@ class CompiledDocx:
         start, end = whole.index(b"<w:body>"), whole.rindex(b"</w:body>")
         self._document_head, self._document_tail = whole[:start], whole[end + len(b"</w:body>") :]
         self._header_cache: dict[str, bytes] = {}
+        rendered_parts = {self._document_name, *self._headers, "docProps/core.xml", *footnotes}
+        self.literal_parts = [
+            name
+            for name in self._order
+            if name not in rendered_parts
+            and name.endswith((".xml", ".rels"))
+            and _has_jinja(self._static[name])
+        ]
+        if self.fallback_reason:
+            _LOG.info("template %s goes to plain docxtpl: %s", path, self.fallback_reason)
+        if self.literal_parts:
+            _LOG.warning(
+                "template %s: Jinja in %s is not rendered (docxtpl leaves it as written)",
+                path,
+                ", ".join(self.literal_parts),
+            )
         # What renders need of docxtpl's instance are its methods, not the loaded package: drop
         # the package (styles, numbering, the whole parsed document) to keep workers small.
         self._template.docx = None
+
+    _DOCUMENT = "word/document.xml"
 
     def _prepare(self, xml: str) -> str:
         """docxtpl's preparation of a part's XML for Jinja (``patch_xml``). docxtpl also puts a
@@ -145,12 +199,15 @@ class CompiledDocx:
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
 
-        from docgen.render import RENDER_FAILURES, render_limits, template_failure
+        from docgen.render import RENDER_FAILURES, render_limits
 
-        if self._dynamic_properties:  # properties with Jinja in them: render as docxtpl does
+        reason = self.fallback_reason or _docxtpl_values(context)
+        if reason:
             from docgen.render import render_docx_plain
 
-            return render_docx_plain(self.path, context)
+            _LOG.debug("template %s rendered by plain docxtpl: %s", self.path, reason)
+            return _fixed_dates(render_docx_plain(self.path, context, self._environment))
+        current = self._DOCUMENT
         try:
             with render_limits():
                 rendered = self._body.render(context)
@@ -159,12 +216,13 @@ class CompiledDocx:
                     if name in self._header_cache:
                         headers[name] = self._header_cache[name]
                         continue
+                    current = name
                     xml = self._finish(template.render(context)).encode(encoding)
                     headers[name] = serialize_part_xml(parse_xml(xml))
                     if constant:  # no Jinja in it: the same bytes every time
                         self._header_cache[name] = headers[name]
         except RENDER_FAILURES as exc:
-            raise template_failure(self.path, exc) from exc
+            raise self._failure(exc, current, context) from exc
         body_bytes = self._string_body(rendered) if self._string_path else None
         if body_bytes is None:
             body = self._finish(rendered)
@@ -189,6 +247,153 @@ class CompiledDocx:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data, compresslevel=1)
         return buffer.getvalue()
+
+    def _failure(self, exc: BaseException, part: str, context: dict[str, Any]) -> TemplateError:
+        """The TemplateError for ``exc``, raised rendering ``part``: the source is prepared on one
+        line (fast), so the render is repeated on the source with a line per paragraph, as
+        docxtpl renders it, to learn the line and the paragraph."""
+        from docgen.render import RENDER_FAILURES, render_limits, template_failure
+
+        lined = _lined(self._sources[part])
+        try:
+            with render_limits():
+                self._environment.from_string(lined).render(context)
+        except RENDER_FAILURES as again:
+            return _located(self.path, again, lined)
+        return template_failure(self.path, exc)
+
+
+_FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_TAGS = re.compile(rb"<[^<>]*>")
+_JINJA = re.compile(rb"\{[{%#]|[}%#]\}")
+
+
+def _has_jinja(xml: bytes) -> bool:
+    """Whether a part's text (its XML without the tags, as Word splits a tag across runs)
+    holds a Jinja delimiter."""
+    return bool(_JINJA.search(_TAGS.sub(b"", xml)))
+
+
+def _lined(prepared: str) -> str:
+    """The prepared XML with a line per paragraph, as docxtpl renders it (Jinja's line numbers)."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", prepared)
+
+
+def jinja_lineno(exc: BaseException) -> int | None:
+    """The template line where Jinja stopped: the error's own (syntax errors) or that of the
+    last frame of the compiled template in the traceback (errors while rendering)."""
+    lineno = getattr(exc, "lineno", None)
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            lineno = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return lineno
+
+
+def plain_failure(path: Path, template: Any, exc: BaseException) -> TemplateError:
+    """The TemplateError for ``exc`` raised by docxtpl's ``template.render``: the part it was
+    rendering is prepared again as docxtpl prepares it, for the line and the paragraph."""
+    part = getattr(template, "current_rendering_part", None)
+    lined = ""
+    try:
+        if part is not None and template.docx is not None:
+            if part is template.docx.part:
+                xml = template.get_xml()
+            else:
+                blob = part.blob
+                xml = blob.decode("utf-8") if isinstance(blob, bytes) else str(blob)
+            lined = _lined(template.patch_xml(xml))
+    except (AttributeError, ValueError, UnicodeDecodeError):
+        lined = ""
+    return _located(path, exc, lined)
+
+
+def _paragraph(lined: str, lineno: int | None) -> str:
+    """The text of line ``lineno`` (1-based) of ``lined``, its tags taken out, shortened."""
+    lines = lined.splitlines()
+    if not lineno or not 0 < lineno <= len(lines):
+        return ""
+    text = " ".join(re.sub(r"<[^>]+>", "", lines[lineno - 1]).split())
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _located(path: Path, exc: BaseException, lined: str) -> TemplateError:
+    """template_failure's message, plus the text of the paragraph where Jinja stopped."""
+    from docgen.render import template_failure
+
+    lineno = jinja_lineno(exc)
+    if lineno is not None and getattr(exc, "lineno", None) != lineno:
+        with contextlib.suppress(AttributeError):  # for template_failure's message
+            exc.lineno = lineno  # type: ignore[attr-defined]
+    error = template_failure(path, exc)
+    text = _paragraph(lined, lineno)
+    return TemplateError(f"{error} (in the paragraph “{text}”)") if text else error
+
+
+def _docxtpl_values(context: Any, depth: int = 0) -> str | None:
+    """Why this context needs plain docxtpl (a value that is a docxtpl InlineImage or Subdoc,
+    at any depth of dicts, lists and tuples), or None."""
+    from docxtpl import InlineImage
+
+    if isinstance(context, InlineImage) or _is_subdoc(context):
+        return f"the context holds a docxtpl {type(context).__name__}"
+    if depth > 20:
+        return None
+    values = context.values() if isinstance(context, dict) else context
+    if isinstance(context, dict | list | tuple):
+        for value in values:
+            reason = _docxtpl_values(value, depth + 1)
+            if reason:
+                return reason
+    return None
+
+
+def _is_subdoc(value: Any) -> bool:
+    """Whether ``value`` is a docxtpl Subdoc (docxtpl offers it only with docxcompose)."""
+    kind = type(value)
+    return kind.__name__ == "Subdoc" and kind.__module__.startswith("docxtpl")
+
+
+def bind_docxtpl_values(context: Any, template: Any, depth: int = 0) -> Any:
+    """``context`` with every docxtpl InlineImage in it copied and bound to ``template`` (the
+    DocxTemplate rendering it: the picture is added to that document's package); containers
+    are copied where they hold one, other values are the same objects.
+
+    Raises:
+        TemplateError: for a docxtpl Subdoc, made from another template object, whose parts
+            cannot be carried over.
+    """
+    from docxtpl import InlineImage
+
+    if isinstance(context, InlineImage):
+        bound = copy.copy(context)
+        bound.tpl = template
+        return bound
+    if _is_subdoc(context):
+        raise TemplateError(
+            "a sub-document (docxtpl Subdoc) cannot be given to docgen's renderer: "
+            "write its text into the template"
+        )
+    if depth > 20 or not isinstance(context, dict | list | tuple):
+        return context
+    if isinstance(context, dict):
+        return {
+            key: bind_docxtpl_values(value, template, depth + 1) for key, value in context.items()
+        }
+    items = [bind_docxtpl_values(value, template, depth + 1) for value in context]
+    return type(context)(items) if isinstance(context, tuple) else items
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """A DOCX package written again with FIXED_TIMESTAMP on every member (deterministic)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, FIXED_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, source.read(member.filename), compresslevel=1)
+    return buffer.getvalue()
 
 
 _CONTROL_BYTES = [bytes([code]) for code in range(32)]

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
@@ -222,21 +222,29 @@ def render_docx(path: Path, context: dict[str, Any]) -> bytes:
     return apply_layout(compiled_template(path, jinja_environment).render(context))
 
 
-def render_docx_plain(path: Path, context: dict[str, Any]) -> bytes:
+def render_docx_plain(
+    path: Path, context: dict[str, Any], environment: Environment | None = None
+) -> bytes:
     """Render with docxtpl itself, as its documentation shows: the reference the compiled
-    engine is tested against, and its fallback for templates it does not prepare.
+    engine is tested against, and its fallback for templates it does not render exactly as
+    docxtpl. ``environment`` defaults to jinja_environment(). docxtpl InlineImage values in the
+    context are bound to the template rendered (docgen.docx_engine.bind_docxtpl_values).
 
     Raises:
-        TemplateError: naming the template and the Jinja error (an undefined variable, bad syntax).
+        TemplateError: naming the template, the line and the paragraph's text, and the Jinja
+            error (an undefined variable, bad syntax); or a docxtpl Subdoc in the context.
     """
     from docxtpl import DocxTemplate
 
+    from docgen.docx_engine import bind_docxtpl_values, plain_failure
+
     template = DocxTemplate(str(path))
+    context = bind_docxtpl_values(context, template)
     try:
         with render_limits():
-            template.render(context, jinja_environment(), autoescape=True)
+            template.render(context, environment or jinja_environment(), autoescape=True)
     except RENDER_FAILURES as exc:
-        raise template_failure(path, exc) from exc
+        raise plain_failure(path, template, exc) from exc
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()
