@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docgen.ballot_fit import ballot_fit_problems
 from docgen.compose.ballots import step_ballots
+from docgen.compose.common import person_order_key
 from docgen.compose.minutes import minutes_context, minutes_file_name, minutes_title
 from docgen.compose.plan import plan_context, round_plan_gaps, round_plan_outline
 from docgen.decide import Outcome, RoundDecision, Tie, TitleDecision
@@ -32,9 +33,9 @@ from docgen.plan_model import PlanOutline
 from docgen.render import Paper, render_papers
 from docgen.validate import Validated, validate_path
 from docgen.values import quoted
-from docgen.vietnamese import person_sort_key
 
 __all__ = [
+    "step_state",
     "OpenTie",
     "open_ties",
     "tie_problems",
@@ -105,7 +106,7 @@ def open_ties(validated: Validated, decision: RoundDecision) -> list[OpenTie]:
             continue
         ordered = sorted(
             tie.tied,
-            key=lambda c: person_sort_key(c.cadre.full_name, c.cadre.birth_date.month_index()),
+            key=lambda c: person_order_key(c.cadre),
         )
         rows = [
             outcome.result_index
@@ -322,13 +323,14 @@ def write_minutes(
 
 def _names(cadres: list[Cadre]) -> str:
     """Full names in official order (vietnamese.md, "Sorting people"), comma-separated."""
-    ordered = sorted(cadres, key=lambda c: person_sort_key(c.full_name, c.birth_date.month_index()))
+    ordered = sorted(cadres, key=person_order_key)
     return ", ".join(c.full_name for c in ordered)
 
 
-def _step_state(model: RoundInput, decision: RoundDecision, step: ProcedureStep) -> str:
-    """What status says of ``step``: done / to do (preparation); counted, held with nobody to
-    vote on, ballots ready, held with no results, to do (voting)."""
+def step_state(model: RoundInput, decision: RoundDecision, step: ProcedureStep) -> str:
+    """What status (and the web page) says of ``step``, in the current language: done / to do
+    (preparation); counted, held with nobody to vote on, ballots ready, held with no results,
+    to do (voting)."""
     rows = [r for r in model.results if r.step == step.number]
     if step.kind == StepKind.PREPARATION:
         return _("done") if step.number in decision.done_steps else _("to do")
@@ -352,7 +354,7 @@ def round_status(path: Path) -> list[str]:
     """
     validated, model, decision = validated_round(path)
     lines = [f"{model.info.issuing_body} — {decision.procedure_name}, nhiệm kỳ {model.info.term}"]
-    states = {s.number: _step_state(model, decision, s) for s in decision.procedure}
+    states = {s.number: step_state(model, decision, s) for s in decision.procedure}
     for step in decision.procedure:
         lines.append(
             _("  step {step}: {conference}: {state}").format(
@@ -400,7 +402,7 @@ def round_status(path: Path) -> list[str]:
             parts.append(_("removed {names};").format(names=removed))
         for leaving in sorted(
             title.auto_removals,
-            key=lambda a: person_sort_key(a.cadre.full_name, a.cadre.birth_date.month_index()),
+            key=lambda a: person_order_key(a.cadre),
         ):
             parts.append(
                 _("leaves on a ground: {name} ({ground});").format(

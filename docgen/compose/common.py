@@ -35,11 +35,13 @@ __all__ = [
     "person_position",
     "people_count",
     "in_name_order",
+    "person_order_key",
     "candidates_in_name_order",
 ]
 
 
-def _person_key(cadre: Cadre) -> tuple:
+def person_order_key(cadre: Cadre) -> tuple:
+    """The key that sorts people as official lists do (see ``in_name_order``)."""
     return person_sort_key(cadre.full_name, cadre.birth_date.month_index())
 
 
@@ -48,12 +50,12 @@ def in_name_order(cadres: Iterable[Cadre]) -> list[Cadre]:
     each word, the older first for the same name (vietnamese.md, "Sorting people"). Lists
     grouped by title keep the groups and sort within each; counts ranked by votes (the minutes,
     the quota fill) are not sorted by name."""
-    return sorted(cadres, key=_person_key)
+    return sorted(cadres, key=person_order_key)
 
 
 def candidates_in_name_order(candidates: Iterable[CandidateDecision]) -> list[CandidateDecision]:
     """``candidates`` in the order of their people (see ``in_name_order``)."""
-    return sorted(candidates, key=lambda candidate: _person_key(candidate.cadre))
+    return sorted(candidates, key=lambda candidate: person_order_key(candidate.cadre))
 
 
 DOCUMENT_SYMBOLS = {"submission": "TTr", "minutes": "BB", "plan": "KH", "report": "BC"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from docgen.compose.common import person_order_key
 from docgen.decide import Outcome, RoundDecision, TitleDecision
 from docgen.models import Cadre, ProcedureStep, RoundInput, StepKind
-from docgen.papers import OpenTie
-from docgen.vietnamese import person_sort_key
+from docgen.papers import OpenTie, step_state
 
 __all__ = ["StepView", "CandidateView", "TitleView", "Glance", "glance"]
 
@@ -81,32 +81,18 @@ class Glance:
 
 
 def _order(cadres: list[Cadre]) -> list[Cadre]:
-    return sorted(cadres, key=lambda c: person_sort_key(c.full_name, c.birth_date.month_index()))
+    return sorted(cadres, key=person_order_key)
 
 
 def _names(cadres: list[Cadre]) -> str:
     return ", ".join(c.full_name for c in _order(cadres))
 
 
-def _state(model: RoundInput, decision: RoundDecision, step: ProcedureStep) -> str:
-    rows = [r for r in model.results if r.step == step.number]
-    if step.kind == StepKind.PREPARATION:
-        return "đã xong" if step.number in decision.done_steps else "chưa làm"
-    if step.number in decision.counted_steps:
-        return "đã kiểm phiếu" if rows else "đã họp, không có ai để bỏ phiếu"
-    if rows:
-        return "đã có danh sách bỏ phiếu, chưa kiểm phiếu"
-    conference = decision.conferences.get(step.number)
-    if conference is not None and conference.present is not None:
-        return "đã họp, chưa nhập kết quả"
-    return "chưa làm"
-
-
 def _title_view(title: TitleDecision, voting: list[ProcedureStep], waiting: bool) -> TitleView:
     candidates = []
     ordered = sorted(
         title.candidates,
-        key=lambda c: person_sort_key(c.cadre.full_name, c.cadre.birth_date.month_index()),
+        key=lambda c: person_order_key(c.cadre),
     )
     for candidate in ordered:
         cells = []
@@ -133,7 +119,7 @@ def _title_view(title: TitleDecision, voting: list[ProcedureStep], waiting: bool
         f"{a.cadre.full_name} ({a.ground})"
         for a in sorted(
             title.auto_removals,
-            key=lambda a: person_sort_key(a.cadre.full_name, a.cadre.birth_date.month_index()),
+            key=lambda a: person_order_key(a.cadre),
         )
     ]
     tie = ""
@@ -175,7 +161,7 @@ def glance(model: RoundInput, decision: RoundDecision, ties: list[OpenTie]) -> G
             step.number,
             step.conference,
             step.kind.label,
-            _state(model, decision, step),
+            step_state(model, decision, step),
             step.kind != StepKind.PREPARATION,
             step.number in decision.counted_steps,
         )
