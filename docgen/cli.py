@@ -512,13 +512,28 @@ def check_layout(documents: tuple[Path, ...]) -> None:
         sys.exit(EXIT_TEMPLATE)
 
 
-def _register_web_page() -> None:
-    from docgen.web.cli import serve  # cheap: Starlette and uvicorn load only when it runs
+_COMMAND_MODULES = (
+    ("docgen.web.cli", "serve"),
+    ("docgen.import_plan", "import_plan"),
+)
+"""Commands that live beside the module they shell: (module, click command's name in it). Each
+module keeps its heavy imports inside the command, so registering it stays cheap."""
 
-    main.add_command(serve)
+
+def _register_commands() -> None:
+    import importlib
+
+    for module_name, attribute in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        main.add_command(getattr(module, attribute))
 
 
-_register_web_page()
+_register_commands()
 
 
 if __name__ == "__main__":
