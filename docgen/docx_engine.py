@@ -190,8 +190,10 @@ class CompiledDocx:
                 data = data.replace(empty, collapsed)
         return data
 
-    def render(self, context: dict[str, Any]) -> bytes:
-        """The DOCX bytes of this template rendered with ``context``.
+    def render(self, context: dict[str, Any], prepare: Any = None) -> bytes:
+        """The DOCX bytes of this template rendered with ``context``. With ``prepare`` (a
+        ``docgen.render.Prepare`` hook: docxtpl's replace_pic / replace_media / replace_embedded
+        / build_url_id / new_subdoc need the DocxTemplate object), plain docxtpl renders it.
 
         Raises:
             TemplateError: naming the template and the Jinja error.
@@ -202,11 +204,13 @@ class CompiledDocx:
         from docgen.render import RENDER_FAILURES, render_limits
 
         reason = self.fallback_reason or _docxtpl_values(context)
+        if prepare is not None:
+            reason = reason or "a prepare hook uses the docxtpl template object"
         if reason:
             from docgen.render import render_docx_plain
 
             _LOG.debug("template %s rendered by plain docxtpl: %s", self.path, reason)
-            return _fixed_dates(render_docx_plain(self.path, context, self._environment))
+            return _fixed_dates(render_docx_plain(self.path, context, self._environment, prepare))
         current = self._DOCUMENT
         try:
             with render_limits():
@@ -372,8 +376,9 @@ def bind_docxtpl_values(context: Any, template: Any, depth: int = 0) -> Any:
         return bound
     if _is_subdoc(context):
         raise TemplateError(
-            "a sub-document (docxtpl Subdoc) cannot be given to docgen's renderer: "
-            "write its text into the template"
+            "a sub-document (docxtpl Subdoc) made from another template object cannot be "
+            "carried into this render: make it in a prepare hook (docgen.render.Prepare) with "
+            "template.new_subdoc(path)"
         )
     if depth > 20 or not isinstance(context, dict | list | tuple):
         return context

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,6 +31,7 @@ __all__ = [
     "template_root",
     "packaged_templates",
     "template_path",
+    "Prepare",
     "render_docx",
     "render_docx_plain",
     "jinja_environment",
@@ -208,10 +209,18 @@ def jinja_environment() -> SandboxedEnvironment:
     return LimitedSandbox(undefined=StrictUndefined, autoescape=True)
 
 
-def render_docx(path: Path, context: dict[str, Any]) -> bytes:
+Prepare = Callable[[Any], "dict[str, Any] | None"]
+"""A hook given the docxtpl DocxTemplate about to render, before it renders: it may call the
+template's own methods (``replace_pic``, ``replace_media``, ``replace_embedded``,
+``build_url_id``, ``new_subdoc``, ``InlineImage(template, …)``) and return values to add to the
+context (e.g. ``{"link": RichText("…", url_id=template.build_url_id(url))}``) or None."""
+
+
+def render_docx(path: Path, context: dict[str, Any], prepare: Prepare | None = None) -> bytes:
     """Render the DOCX template at ``path`` with ``context``; the template is prepared once per
     process (docgen.docx_engine) and the output is identical to a plain docxtpl render; then
-    the table layout (column widths, keep rules) is applied (docgen.docx_layout).
+    the table layout (column widths, keep rules) is applied (docgen.docx_layout). With
+    ``prepare`` (see ``Prepare``), the render is plain docxtpl's, on a template object of its own.
 
     Raises:
         TemplateError: naming the template and the Jinja error (an undefined variable, bad syntax).
@@ -219,20 +228,25 @@ def render_docx(path: Path, context: dict[str, Any]) -> bytes:
     from docgen.docx_engine import compiled_template
     from docgen.docx_layout import apply_layout
 
-    return apply_layout(compiled_template(path, jinja_environment).render(context))
+    return apply_layout(compiled_template(path, jinja_environment).render(context, prepare))
 
 
 def render_docx_plain(
-    path: Path, context: dict[str, Any], environment: Environment | None = None
+    path: Path,
+    context: dict[str, Any],
+    environment: Environment | None = None,
+    prepare: Prepare | None = None,
 ) -> bytes:
     """Render with docxtpl itself, as its documentation shows: the reference the compiled
     engine is tested against, and its fallback for templates it does not render exactly as
     docxtpl. ``environment`` defaults to jinja_environment(). docxtpl InlineImage values in the
-    context are bound to the template rendered (docgen.docx_engine.bind_docxtpl_values).
+    context are bound to the template rendered (docgen.docx_engine.bind_docxtpl_values);
+    ``prepare`` (see ``Prepare``) runs on that template before it renders.
 
     Raises:
         TemplateError: naming the template, the line and the paragraph's text, and the Jinja
-            error (an undefined variable, bad syntax); or a docxtpl Subdoc in the context.
+            error (an undefined variable, bad syntax); or a docxtpl Subdoc in the context that
+            was made from another template object (make it in ``prepare`` instead).
     """
     from docxtpl import DocxTemplate
 
@@ -240,6 +254,8 @@ def render_docx_plain(
 
     template = DocxTemplate(str(path))
     context = bind_docxtpl_values(context, template)
+    if prepare is not None:
+        context = {**context, **(prepare(template) or {})}
     try:
         with render_limits():
             template.render(context, environment or jinja_environment(), autoescape=True)

@@ -254,3 +254,145 @@ def test_a_template_without_special_features_is_compiled(tmp_path: Path) -> None
     compiled, ours = _engine(path, {"a": "b"})
     assert compiled.fallback_reason is None and compiled.literal_parts == []
     _assert_same(ours, _docxtpl(path, {"a": "b"}))
+
+
+def _docxtpl_prepared(path: Path, context: dict[str, Any], prepare: Any) -> bytes:
+    """docxtpl as its documentation shows, the template object's own methods called first."""
+    template = DocxTemplate(str(path))
+    context = {**context, **(prepare(template) or {})}
+    template.render(context, jinja_environment(), autoescape=True)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def _repng(path: Path, red: int) -> Path:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + bytes([red, 0, 0]) * 2 for _ in range(2))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def _with_picture(tmp_path: Path, picture: Path, *, in_header: bool) -> Path:
+    document = docx.Document()
+    document.add_paragraph("Đơn vị {{ unit }}")
+    run = document.sections[0].header.paragraphs[0] if in_header else document.add_paragraph()
+    run.add_run().add_picture(str(picture))
+    path = tmp_path / ("header-pic.docx" if in_header else "body-pic.docx")
+    document.save(str(path))
+    return path
+
+
+def _media(parts: dict[str, bytes]) -> list[bytes]:
+    return [data for name, data in sorted(parts.items()) if name.startswith("word/media/")]
+
+
+@pytest.mark.parametrize("in_header", [False, True])
+def test_replace_pic_and_replace_media_in_a_prepare_hook(tmp_path: Path, in_header: bool) -> None:
+    dummy = _repng(tmp_path / "dummy.png", 10)
+    logo = _repng(tmp_path / "logo.png", 200)
+    path = _with_picture(tmp_path, dummy, in_header=in_header)
+    context = {"unit": "Xã A"}
+    for prepare in (
+        lambda template: template.replace_media(str(dummy), str(logo)),
+        lambda template: template.replace_pic("dummy.png", str(logo)),
+    ):
+        ours = render_docx_plain(path, context, prepare=prepare)
+        parts = _assert_same(ours, _docxtpl_prepared(path, context, prepare))
+        assert logo.read_bytes() in _media(parts) and dummy.read_bytes() not in _media(parts)
+        # the compiled engine hands a render with a hook to docxtpl: the same parts again
+        compiled = CompiledDocx(path, jinja_environment())
+        _assert_same(compiled.render(context, prepare), ours)
+
+
+def test_replace_embedded_in_a_prepare_hook(tmp_path: Path) -> None:
+    old = tmp_path / "old.bin"
+    new = tmp_path / "new.bin"
+    old.write_bytes(b"bang tinh cu " * 10)
+    new.write_bytes(b"bang tinh moi " * 10)
+    path = _template(tmp_path, ["Đơn vị {{ unit }}"], name="embedded.docx")
+    package_type = f"{R}/package"
+    _edit(
+        path,
+        {
+            "word/embeddings/data.bin": old.read_bytes(),
+            "[Content_Types].xml": lambda xml: xml.replace(
+                b"</Types>",
+                b'<Default Extension="bin" ContentType="application/octet-stream"/></Types>',
+            ),
+            "word/_rels/document.xml.rels": lambda xml: xml.replace(
+                b"</Relationships>",
+                f'<Relationship Id="rIdEmb" Type="{package_type}" '
+                'Target="embeddings/data.bin"/></Relationships>'.encode(),
+            ),
+        },
+    )
+
+    def prepare(template: Any) -> None:
+        template.replace_embedded(str(old), str(new))
+
+    ours = render_docx(path, {"unit": "Xã A"}, prepare=prepare)
+    parts = _parts(ours)
+    assert parts["word/embeddings/data.bin"] == new.read_bytes()
+    reference = _parts(_docxtpl_prepared(path, {"unit": "Xã A"}, prepare))
+    assert reference["word/embeddings/data.bin"] == new.read_bytes()
+
+
+def test_a_hyperlink_made_with_build_url_id(tmp_path: Path) -> None:
+    path = _template(tmp_path, ["Xem {{r link }} để biết thêm"], name="link.docx")
+
+    def prepare(template: Any) -> dict[str, Any]:
+        url_id = template.build_url_id("https://example.org/ke-hoach?a=1&b=2")
+        return {"link": RichText("văn bản", url_id=url_id, underline=True)}
+
+    ours = render_docx(path, {}, prepare=prepare)
+    parts = _parts(ours)
+    reference = _parts(_docxtpl_prepared(path, {}, prepare))
+    assert parts["word/document.xml"] == reference["word/document.xml"]
+    assert b"<w:hyperlink" in parts["word/document.xml"]
+    assert b"https://example.org/ke-hoach?a=1&amp;b=2" in parts["word/_rels/document.xml.rels"]
+
+
+def test_a_subdocument_with_a_picture_and_a_style(tmp_path: Path) -> None:
+    pytest.importorskip("docxcompose")
+    sub = docx.Document()
+    sub.add_paragraph("Phụ lục ảnh", style="Title")
+    sub.add_paragraph().add_run().add_picture(str(_repng(tmp_path / "anh.png", 90)))
+    sub_path = tmp_path / "sub.docx"
+    sub.save(str(sub_path))
+    path = _template(tmp_path, ["Trước", "{{p annex }}", "Sau {{ unit }}"], name="master.docx")
+
+    def prepare(template: Any) -> dict[str, Any]:
+        return {"annex": template.new_subdoc(str(sub_path))}
+
+    context = {"unit": "Xã A"}
+    ours = render_docx(path, context, prepare=prepare)
+    parts = _assert_same(ours, _docxtpl_prepared(path, context, prepare))
+    assert "Phụ lục ảnh".encode() in parts["word/document.xml"]
+    assert (tmp_path / "anh.png").read_bytes() in _media(parts)
+    # a Subdoc made on another template object cannot carry its parts: a plain error
+    other = DocxTemplate(str(path)).new_subdoc(str(sub_path))
+    with pytest.raises(TemplateError, match="prepare hook"):
+        render_docx(path, {**context, "annex": other})
+
+
+@pytest.mark.parametrize("text", ["Trích \"dẫn\" & 'nháy' < 3", "dòng\nhai"])
+def test_rich_text_and_listing_without_autoescape_match_docxtpl(tmp_path: Path, text: str) -> None:
+    """RichText and Listing escape their own text, so docxtpl renders them alike with and without
+    autoescape; docgen (always autoescaping) gives those same bytes."""
+    path = _template(tmp_path, ["{{r rich }}", "{{ listing }}"], name="noescape.docx")
+    context = {"rich": RichText(text, bold=True), "listing": Listing(text)}
+    template = DocxTemplate(str(path))
+    template.render(context, jinja_environment(), autoescape=False)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    _, ours = _engine(path, context)
+    _assert_same(ours, buffer.getvalue())
