@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -190,10 +191,17 @@ class CompiledDocx:
                 data = data.replace(empty, collapsed)
         return data
 
-    def render(self, context: dict[str, Any], prepare: Any = None) -> bytes:
+    def render(
+        self,
+        context: dict[str, Any],
+        prepare: Any = None,
+        finish_document: Callable[[bytes], bytes] | None = None,
+    ) -> bytes:
         """The DOCX bytes of this template rendered with ``context``. With ``prepare`` (a
         ``docgen.render.Prepare`` hook: docxtpl's replace_pic / replace_media / replace_embedded
         / build_url_id / new_subdoc need the DocxTemplate object), plain docxtpl renders it.
+        ``finish_document`` maps the rendered document part (word/document.xml, bytes) before it
+        is packed, on the compiled path only (the caller applies it to plain renders).
 
         Raises:
             TemplateError: naming the template and the Jinja error.
@@ -210,7 +218,10 @@ class CompiledDocx:
             from docgen.render import render_docx_plain
 
             _LOG.debug("template %s rendered by plain docxtpl: %s", self.path, reason)
-            return _fixed_dates(render_docx_plain(self.path, context, self._environment, prepare))
+            return _fixed_dates(
+                render_docx_plain(self.path, context, self._environment, prepare),
+                {self._document_name: finish_document} if finish_document else None,
+            )
         current = self._DOCUMENT
         try:
             with render_limits():
@@ -240,6 +251,8 @@ class CompiledDocx:
         # standalone body carries are the document's own, and the document omits them there.
         body_bytes = _BODY_OPEN.sub(b"<w:body>", body_bytes, count=1)
         document = self._document_head + body_bytes + self._document_tail
+        if finish_document is not None:
+            document = finish_document(document)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in self._order:
@@ -335,21 +348,26 @@ def _located(path: Path, exc: BaseException, lined: str) -> TemplateError:
     return TemplateError(f"{error} (in the paragraph “{text}”)") if text else error
 
 
-def _docxtpl_values(context: Any, depth: int = 0) -> str | None:
+def _docxtpl_values(context: Any) -> str | None:
     """Why this context needs plain docxtpl (a value that is a docxtpl InlineImage or Subdoc,
-    at any depth of dicts, lists and tuples), or None."""
+    at any depth up to 20 of dicts, lists and tuples), or None. Walked without recursion, text
+    skipped at once: a 2,000-row table's context holds some 100,000 values."""
     from docxtpl import InlineImage
 
-    if isinstance(context, InlineImage) or _is_subdoc(context):
-        return f"the context holds a docxtpl {type(context).__name__}"
-    if depth > 20:
-        return None
-    values = context.values() if isinstance(context, dict) else context
-    if isinstance(context, dict | list | tuple):
-        for value in values:
-            reason = _docxtpl_values(value, depth + 1)
-            if reason:
-                return reason
+    stack: list[tuple[Any, int]] = [(context, 0)]
+    while stack:
+        value, depth = stack.pop()
+        kind = type(value)
+        if kind is str:
+            continue
+        if isinstance(value, InlineImage) or _is_subdoc(value):
+            return f"the context holds a docxtpl {kind.__name__}"
+        if depth > 20:
+            continue
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend((item, depth + 1) for item in value)
     return None
 
 
@@ -390,14 +408,18 @@ def bind_docxtpl_values(context: Any, template: Any, depth: int = 0) -> Any:
     return type(context)(items) if isinstance(context, tuple) else items
 
 
-def _fixed_dates(data: bytes) -> bytes:
-    """A DOCX package written again with FIXED_TIMESTAMP on every member (deterministic)."""
+def _fixed_dates(data: bytes, changes: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """A DOCX package written again with FIXED_TIMESTAMP on every member (deterministic), the
+    members named in ``changes`` mapped through their function."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as archive:
         for member in source.infolist():
             info = zipfile.ZipInfo(member.filename, FIXED_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, source.read(member.filename), compresslevel=1)
+            content = source.read(member.filename)
+            if changes and member.filename in changes:
+                content = changes[member.filename](content)
+            archive.writestr(info, content, compresslevel=1)
     return buffer.getvalue()
 
 

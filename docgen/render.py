@@ -226,9 +226,25 @@ def render_docx(path: Path, context: dict[str, Any], prepare: Prepare | None = N
         TemplateError: naming the template and the Jinja error (an undefined variable, bad syntax).
     """
     from docgen.docx_engine import compiled_template
-    from docgen.docx_layout import apply_layout
 
-    return apply_layout(compiled_template(path, jinja_environment).render(context, prepare))
+    return compiled_template(path, jinja_environment).render(context, prepare, _laid_out)
+
+
+def _laid_out(document_xml: bytes) -> bytes:
+    """word/document.xml with the table layout applied (docgen.docx_layout.apply_layout_xml);
+    the same bytes when it has no layout table. Applied to the document part before the
+    package is zipped, so the package is compressed once."""
+    from lxml import etree
+
+    from docgen.docx_layout import apply_layout_xml
+    from docgen.layout import CAPTION_PREFIX
+
+    if CAPTION_PREFIX.encode() not in document_xml:
+        return document_xml
+    root = etree.fromstring(document_xml)
+    if not apply_layout_xml(root):
+        return document_xml
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def render_docx_plain(
