@@ -443,23 +443,15 @@ def load_plan_outline(path: Path) -> PlanOutline | None:
     """
     if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
         return None
-    from pydantic import ValidationError
-
-    from docgen.load import problem_from_error, read_data_file
+    from docgen.load import read_data_file
+    from docgen.plan_load import load_outline
 
     data, problems = read_data_file(path)
     if problems:
         raise InputError(Report(problems))
     if not isinstance(data, dict) or data.get("kind") != "plan":
         return None
-    try:
-        return PlanOutline.model_validate(data)
-    except ValidationError as exc:
-        report = Report()
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"])
-            report.add(problem_from_error(Location(str(path), 0, "plan", None, where), error))
-        raise InputError(report) from exc
+    return load_outline(path, data)
 
 
 def plan_outline_for(path: Path, report: Report | None = None) -> PlanOutline:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.papers import write_plan
+from docgen.compose.plan import plan_context
+from docgen.papers import load_plan_outline, write_plan
+from docgen.plan_model import PlanOutline, number_label
 from docgen.validate import validate_path
 
 from .conftest import INPUTS, ROOT, STATE_EXAMPLE
@@ -163,15 +165,174 @@ signature: {authority: KT. GIÁM ĐỐC, position: PHÓ GIÁM ĐỐC, name: Lê 
     text = docx_text(write_plan(source, tmp_path / "out")[0])
     assert "Số: 03/KH-SNV | Sơn La, ngày 02 tháng 01 năm 2026" in text
     for line in [
-        "A. MỤC ĐÍCH, YÊU CẦU",
+        "I. MỤC ĐÍCH, YÊU CẦU",
         "1. Bảo đảm đúng quy định.",
         "2. Không làm xáo trộn.",
-        "B. NHIỆM VỤ",
-        "I. Rà soát nguồn",
+        "II. NHIỆM VỤ",
+        "1. Rà soát nguồn",
         "- Chủ trì: Sở Nội vụ.",
         "- Thực hiện: Các sở, ban, ngành.",
         "- Thời gian: Trước ngày 31/3/2026.",
-        "1. Lập danh sách",
+        "1.1. Lập danh sách",
         "1 Đề án ban hành ngày 05/12/2025.",
     ]:
         assert line in text.splitlines(), line
+
+
+def _outline(tmp_path: Path, text: str, name: str = "plan.yaml") -> PlanOutline:
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    outline = load_plan_outline(source)
+    assert outline is not None
+    return outline
+
+
+def _blocks(outline: PlanOutline) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", block.xml) for block in plan_context(outline)["blocks"]]
+
+
+_HEAD = """
+kind: plan
+issuer: {issuer_kind: KIND, parent_body: ĐẢNG BỘ TỈNH SƠN LA, issuing_body: THÀNH ỦY SƠN LA,
+         body_symbol: TU, place: Sơn La}
+subject: Thử
+signature: {position: BÍ THƯ, name: Vũ Trí Hải}
+"""
+
+
+@pytest.mark.parametrize(
+    ("pattern", "chain", "label"),
+    [
+        ("I-", [2], "II-"),
+        ("I.", [4], "IV."),
+        ("A-", [3], "C-"),
+        ("1.", [1, 5], "5."),
+        ("1.1.", [3, 2], "3.2."),
+        ("1.1.1.", [2, 1, 4], "2.1.4."),
+        ("1.1.", [7], "1.7."),
+        ("a)", [1, 1, 4], "d)"),
+        ("(1)", [12], "(12)"),
+        ("i)", [3], "iii)"),
+        ("-", [3], "-"),
+        ("Điều 1.", [2], "Điều 2."),
+    ],
+)
+def test_numbering_patterns_give_labels(pattern: str, chain: list[int], label: str) -> None:
+    assert number_label(pattern, chain) == label
+
+
+def test_party_default_numbering_is_i_dash_then_nested_arabic_then_letters(tmp_path: Path) -> None:
+    item = "{heading: H, items: [{heading: K, items: [{heading: L, items: [{text: x, items: [{text: y}]}]}]}]}"
+    outline = _outline(tmp_path, _HEAD.replace("KIND", "Đảng") + f"parts: [{item}, {{text: z}}]\n")
+    assert _blocks(outline) == ["I- H", "1. K", "1.1. L", "1.1.1. x", "a) y", "II- z"]
+
+
+def test_state_default_numbering_is_i_dot_then_nested_arabic_then_letters(tmp_path: Path) -> None:
+    item = "{heading: H, items: [{heading: K, items: [{text: x, items: [{text: y}, {text: w}]}]}]}"
+    outline = _outline(tmp_path, _HEAD.replace("KIND", "Nhà nước") + f"parts: [{item}]\n")
+    assert _blocks(outline) == ["I. H", "1. K", "1.1. x", "a) y", "b) w"]
+
+
+def test_an_item_numbering_numbers_its_sub_items_and_an_explicit_label_wins(
+    tmp_path: Path,
+) -> None:
+    outline = _outline(
+        tmp_path,
+        _HEAD.replace("KIND", "Đảng")
+        + """numbering: [A-, 1., (1)]
+parts:
+  - heading: MỤC ĐÍCH
+    items: [{text: a}, {text: b, items: [{text: c}]}]
+  - heading: NỘI DUNG
+    numbering: [I-, 1., 1.1.]
+    items:
+      - heading: RÀ SOÁT
+        items: [{text: d, items: [{text: e}, {label: "*", text: f}]}]
+""",
+    )
+    assert _blocks(outline) == [
+        "A- MỤC ĐÍCH",
+        "1. a",
+        "2. b",
+        "(1) c",
+        "B- NỘI DUNG",
+        "I- RÀ SOÁT",
+        "1. d",
+        "1.1. e",
+        "* f",
+    ]
+
+
+def test_an_unquoted_label_stays_text(tmp_path: Path) -> None:
+    outline = _outline(
+        tmp_path,
+        _HEAD.replace("KIND", "Đảng")
+        + "number: 05\nparts: [{label: 1., text: a}, {label: 2.10, text: b}, {label: no, text: c}]\n",
+    )
+    assert _blocks(outline) == ["1. a", "2.10 b", "no c"]
+    assert plan_context(outline)["number_symbol"].startswith("05-KH")
+
+
+def test_role_lines_take_the_plan_s_wording_combined_and_bulleted(tmp_path: Path) -> None:
+    outline = _outline(
+        tmp_path,
+        _HEAD.replace("KIND", "Đảng")
+        + """role_style:
+  labels: {lead: Cơ quan lãnh đạo, advising: Cơ quan tham mưu, implementing: Cơ quan thực hiện,
+           coordinating: Cơ quan phối hợp thực hiện, timeline: Thời gian thực hiện}
+  italic_labels: true
+  combine: true
+  bullet: "+"
+  bold_timeline: false
+parts:
+  - text: Rà soát nguồn
+    lead: Ban Thường vụ Thành ủy
+    advising: Ban Tổ chức Thành ủy
+    implementing: Ban Thường vụ Thành ủy
+    coordinating: Các chi, đảng bộ cơ sở
+    timeline: Trong **tháng 02** hằng năm
+  - text: Hướng dẫn
+    lead: Ban Tổ chức Thành ủy
+    role_style: {bullet: "-"}
+""",
+    )
+    assert _blocks(outline) == [
+        "I- Rà soát nguồn",
+        "+ Cơ quan lãnh đạo, thực hiện: Ban Thường vụ Thành ủy.",
+        "+ Cơ quan tham mưu: Ban Tổ chức Thành ủy.",
+        "+ Cơ quan phối hợp thực hiện: Các chi, đảng bộ cơ sở.",
+        "+ Thời gian thực hiện: Trong tháng 02 hằng năm.",
+        "II- Hướng dẫn",
+        "- Chủ trì: Ban Tổ chức Thành ủy.",
+    ]
+    xml = plan_context(outline)["blocks"][1].xml
+    assert "<w:i/>" in xml and "Cơ quan lãnh đạo, thực hiện" in xml
+
+
+def test_a_numbered_role_line_is_the_next_sub_item(tmp_path: Path) -> None:
+    outline = _outline(
+        tmp_path,
+        _HEAD.replace("KIND", "Nhà nước")
+        + """role_style: {bullet: numbered, bold_timeline: false}
+parts:
+  - heading: NỘI DUNG
+    items:
+      - heading: Đối với cấp phòng
+        items: [{heading: Quy hoạch trưởng phòng}, {heading: Quy trình}]
+        timeline: Hoàn thành xong trước ngày 15/4/2022
+""",
+    )
+    assert _blocks(outline) == [
+        "I. NỘI DUNG",
+        "1. Đối với cấp phòng",
+        "1.1. Quy hoạch trưởng phòng",
+        "1.2. Quy trình",
+        "1.3. Thời gian: Hoàn thành xong trước ngày 15/4/2022.",
+    ]
+
+
+def test_the_seeds_are_written_with_numbering_and_roles_not_typed_labels() -> None:
+    for name in ("ke-hoach-quy-hoach-thanh-uy", "ke-hoach-quy-hoach-vpubnd-son-la"):
+        text = (INPUTS / f"{name}.yaml").read_text(encoding="utf-8")
+        assert "label:" not in text, name
+        assert "timeline:" in text and "numbering:" in text, name

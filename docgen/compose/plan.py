@@ -38,11 +38,20 @@ from docgen.models import (
     RoundKind,
     StepKind,
 )
-from docgen.plan_model import PlanIssuer, PlanItem, PlanOutline, PlanSignature
+from docgen.plan_model import (
+    PARTY_NUMBERING,
+    STATE_NUMBERING,
+    PlanIssuer,
+    PlanItem,
+    PlanOutline,
+    PlanSignature,
+    RoleStyle,
+    number_label,
+)
 from docgen.rules.recipients import committee_of, plan_recipient_lines
 from docgen.rules.votes import threshold_words
 from docgen.values import PartialDate
-from docgen.vietnamese import fold_key, letter_label, roman_numeral
+from docgen.vietnamese import fold_key
 
 __all__ = [
     "PlanVoice",
@@ -76,64 +85,135 @@ def rich_text(text: str, *, bold: bool = False) -> RichText:
     return rich
 
 
-def _label(depth: int, index: int, parents: list[int], headed: bool) -> str:
-    """A., B. for parts; I., II. for headed sections of a part; 1., 1.1., 1.1.1. below them, and
-    1., 2. for plain paragraphs numbered inside any item (as the seeds do under "A.")."""
-    if depth == 0:
-        return f"{letter_label(index + 1)}."
-    if depth == 1 and headed:
-        return f"{roman_numeral(index + 1)}."
-    numbers = [*parents[2:], index + 1] if headed else [index + 1]
-    return ".".join(str(n) for n in numbers) + "."
+@dataclass
+class _Blocks:
+    """The body of a plan as it is built: its paragraphs and, per paragraph, its kind."""
+
+    out: list[RichText]
+    headings: set[int]
+    listed: set[int]
+    notes: dict[str, int]
+
+
+def _numbering(outline: PlanOutline) -> tuple[str, ...]:
+    """The outline's numbering, or the default of its issuer's kind."""
+    if outline.numbering:
+        return tuple(outline.numbering)
+    if outline.issuer.issuer_kind == IssuerKind.PARTY:
+        return PARTY_NUMBERING
+    return STATE_NUMBERING
+
+
+def _auto_label(scheme: tuple[str, ...], level: int, chain: list[int]) -> str:
+    """The label of the item at ``chain`` (1-based positions from the scheme's first level),
+    ``level`` levels below where ``scheme`` took effect; deeper than the scheme, its last
+    pattern."""
+    pattern = scheme[min(level, len(scheme) - 1)] if scheme else ""
+    return number_label(pattern, chain)
+
+
+def _combined(labels: list[str]) -> str:
+    """Labels of roles held by one body said once: ["Cơ quan lãnh đạo", "Cơ quan thực hiện"] →
+    "Cơ quan lãnh đạo, thực hiện" (the shared first words said once)."""
+    first = labels[0].split()
+    rest = []
+    for label in labels[1:]:
+        words = label.split()
+        shared = 0
+        while shared < min(len(words) - 1, len(first)) and words[shared] == first[shared]:
+            shared += 1
+        tail = " ".join(words[shared:])
+        rest.append(tail[:1].lower() + tail[1:] if shared == 0 and tail[:1].isupper() else tail)
+    return ", ".join([labels[0], *rest])
+
+
+_ROLES = ("lead", "advising", "implementing", "coordinating", "timeline")
+
+
+def _role_lines(item: PlanItem, style: RoleStyle) -> list[str]:
+    """The role lines of ``item`` without bullet or number: "Chủ trì: Sở Nội vụ.", in the
+    order lead, advising, implementing, coordinating, timeline; roles of one body combined when
+    ``style.combine``."""
+    held: list[tuple[list[str], str, bool]] = []
+    for role in _ROLES:
+        value = getattr(item, role)
+        if not value:
+            continue
+        label = getattr(style.labels, role)
+        timeline = role == "timeline"
+        same = next((h for h in held if style.combine and h[1] == value and not timeline), None)
+        if same is not None:
+            same[0].append(label)
+        else:
+            held.append(([label], value, timeline))
+    lines = []
+    for labels, value, timeline in held:
+        label = _combined(labels)
+        label = f"*{label}*" if style.italic_labels else label
+        text = f"**{value}**" if timeline and style.bold_timeline else value
+        end = "" if value[-1:] in ".;:!?," or not style.end else style.end
+        lines.append(f"{label}: {text}{end}")
+    return lines
 
 
 def _blocks(
     items: list[PlanItem],
-    depth: int,
-    parents: list[int],
-    out: list[RichText],
-    headings: set[int] | None = None,
+    scheme: tuple[str, ...],
+    level: int,
+    chain: list[int],
+    style: RoleStyle,
+    into: _Blocks,
 ) -> None:
-    """Append the blocks of ``items`` to ``out``; the positions of heading blocks (which keep
-    with the next block, format.md "Pagination") to ``headings``."""
-    headings = set() if headings is None else headings
+    """Append the blocks of ``items`` to ``into``: each item's label (explicit, or numbered by
+    ``scheme`` at ``level``), heading, paragraphs, bulleted role lines, sub-items, then numbered
+    role lines as the next sub-items. Heading positions keep with the next block (format.md,
+    "Pagination")."""
+    out = into.out
     for index, item in enumerate(items):
-        headed = item.heading is not None
-        label = item.label if item.label is not None else _label(depth, index, parents, headed)
+        here = [*chain, index + 1]
+        label = item.label if item.label is not None else _auto_label(scheme, level, here)
         texts = [t for t in (item.text, *item.paragraphs) if t]
         if item.heading:
-            headings.add(len(out))
+            into.headings.add(len(out))
             out.append(rich_text(f"{label} {item.heading}".strip(), bold=True))
         elif texts:
             texts[0] = f"{label} {texts[0]}".strip()
         elif label:
-            headings.add(len(out))
+            into.headings.add(len(out))
             out.append(rich_text(label, bold=True))
-        out.extend(rich_text(t) for t in texts)
-        for word, value in (
-            ("Chủ trì", item.lead),
-            ("Tham mưu", item.advising),
-            ("Thực hiện", item.implementing),
-            ("Phối hợp", item.coordinating),
-        ):
-            if value:
-                out.append(rich_text(f"- {word}: {value}."))
-        if item.timeline:
-            out.append(rich_text(f"- Thời gian: **{item.timeline}**."))
-        _blocks(item.items, depth + 1, [*parents, index + 1], out, headings)
+        for text in texts:
+            if text.startswith(("- ", "+ ")):
+                into.listed.add(len(out))
+            out.append(rich_text(text))
+        item_style = item.role_style or style
+        roles = _role_lines(item, item_style)
+        if item_style.bullet != "numbered":
+            for line in roles:
+                if item_style.bullet:
+                    into.listed.add(len(out))
+                out.append(rich_text(f"{item_style.bullet} {line}".strip()))
+        if item.numbering:
+            sub_scheme, sub_level, sub_chain = tuple(item.numbering), 0, []
+        else:
+            sub_scheme, sub_level, sub_chain = scheme, level + 1, here
+        _blocks(item.items, sub_scheme, sub_level, sub_chain, style, into)
+        if item_style.bullet == "numbered":
+            for position, line in enumerate(roles, start=len(item.items) + 1):
+                number = _auto_label(sub_scheme, sub_level, [*sub_chain, position])
+                out.append(rich_text(f"{number} {line}".strip()))
 
 
 def plan_context(outline: PlanOutline) -> dict[str, Any]:
     """The context of the plan template."""
     issuer = outline.issuer
-    blocks: list[RichText] = [rich_text(p) for p in outline.preamble]
-    headings: set[int] = set()
-    _blocks(outline.parts, 0, [], blocks, headings)
+    into = _Blocks([rich_text(p) for p in outline.preamble], set(), set(), {})
+    _blocks(outline.parts, _numbering(outline), 0, [], outline.role_style, into)
+    blocks = into.out
     blocks.extend(rich_text(p) for p in outline.closing)
     return {
         # Per block: a heading keeps with the block after it (format.md, "Pagination").
-        "keep_with_next": [i in headings for i in range(len(blocks))],
-        "parent_body": issuer.parent_body,
+        "keep_with_next": [i in into.headings for i in range(len(blocks))],
+        "parent_body": issuer.parent_body or "",
         "issuing_body": issuer.issuing_body,
         "number_symbol": number_symbol(
             issuer.issuer_kind, outline.number, "KH", issuer.body_symbol
@@ -432,12 +512,6 @@ def _quorum(steps: Sequence[ProcedureStep]) -> list[str]:
     return sentences
 
 
-def _part_label(voice: PlanVoice, text: str) -> str | None:
-    """Party plans label parts "A-", sections "I-" (seed ke-hoach-quy-hoach-thanh-uy.txt); State
-    plans use the default "A.", "I."."""
-    return f"{text}-" if voice.party else None
-
-
 def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> PlanOutline:
     """The plan of a round, from its workbook: the "Kế hoạch" sheet where the unit has its own
     words, docgen's default wording otherwise, in the voice of the issuer's kind (``PlanVoice``)."""
@@ -471,16 +545,14 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
     )
     parts = [
         PlanItem(
-            label=_part_label(voice, "A"),
             heading="MỤC ĐÍCH, YÊU CẦU",
             items=[PlanItem(text=p) for p in purposes],
         ),
         PlanItem(
-            label=_part_label(voice, "B"),
             heading="NỘI DUNG",
+            numbering=["I-" if voice.party else "I.", "1."],
             items=[
                 PlanItem(
-                    label=_part_label(voice, "I"),
                     heading="ĐỐI TƯỢNG, CHỨC DANH QUY HOẠCH",
                     paragraphs=[
                         _working_time(
@@ -493,7 +565,6 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
                     items=_title_items(round_input, voice),
                 ),
                 PlanItem(
-                    label=_part_label(voice, "II"),
                     heading="QUY TRÌNH THỰC HIỆN",
                     paragraphs=[_procedure_intro(steps, voice, action)],
                     items=[
@@ -510,7 +581,6 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
                 *(
                     [
                         PlanItem(
-                            label=_part_label(voice, "III"),
                             heading="THỜI GIAN THỰC HIỆN",
                             paragraphs=timeline,
                         )
@@ -521,7 +591,6 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
             ],
         ),
         PlanItem(
-            label=_part_label(voice, "C"),
             heading="TỔ CHỨC THỰC HIỆN",
             items=(
                 [PlanItem(text=p) for p in settings.organisation]
@@ -541,6 +610,7 @@ def round_plan_outline(round_input: RoundInput, decision: RoundDecision) -> Plan
     )
     return PlanOutline(
         kind="plan",
+        numbering=["A-" if voice.party else "A.", "1."],
         issuer=PlanIssuer(
             issuer_kind=info.issuer_kind,
             parent_body=info.parent_body,
