@@ -480,18 +480,26 @@ def status(workbook: Path) -> None:
 
 
 @main.command("check-templates")
-@click.argument("workbook", type=_INPUT)
+@click.argument("workbook", type=_INPUT, required=False)
 @_TEMPLATES
-def check_templates_command(workbook: Path, templates: Path | None) -> None:
-    """Check each template against the context WORKBOOK gives it: missing or unused variables."""
-    from docgen.checks import check_templates
+@click.option("--strict", is_flag=True, help="Exit 3 on warnings too (for CI).")
+def check_templates_command(workbook: Path | None, templates: Path | None, strict: bool) -> None:
+    """Lint the Word templates: damaged or split tags, Jinja errors, unknown and unused variables.
 
-    mismatches = check_templates(workbook, templates)
-    for mismatch in mismatches:
-        click.echo(str(mismatch))
-    if mismatches:
+    Every template of the folder (state/ and party/), against the papers of WORKBOOK (a round or
+    a plan outline) or, without it, of docgen's examples. Exit 3 on any error (the paper would
+    fail or print wrong); warnings alone exit 0 unless --strict.
+    """
+    from docgen.checks import lint_templates
+
+    result = lint_templates(workbook, templates)
+    for finding in result.findings:
+        click.echo(str(finding))
+    for note in result.notes:
+        click.echo(_("note: {note}").format(note=note))
+    click.echo(result.summary())
+    if result.errors or (strict and result.warnings):
         sys.exit(EXIT_TEMPLATE)
-    click.echo(_("templates match their contexts"))
 
 
 @main.command("check-layout")
