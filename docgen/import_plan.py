@@ -57,6 +57,7 @@ _DATE = re.compile(
 )
 _RULE = re.compile(r"^[\s\-_*–—=.]*$")
 _SIGNED = re.compile(r"^\(.*\)$")
+_SUPERSCRIPT = re.compile(r"^\s*(?:\[\^(\w+)\]|(\d+))\s*$")
 _CLOSINGS = ("trên đây", "trong quá trình", "yêu cầu")
 _PARTY = "đảng cộng sản việt nam"
 _STATE = "xã hội chủ nghĩa việt nam"
@@ -70,6 +71,7 @@ class _Item:
     text: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     items: list[_Item] = field(default_factory=list)
+    table: dict[str, Any] | None = None
 
     def data(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,7 @@ class _Item:
             "heading": self.heading,
             "text": self.text,
             "paragraphs": self.paragraphs,
+            "table": self.table,
             "items": [item.data() for item in self.items],
         }
 
@@ -123,9 +126,9 @@ def marked(runs: list[Run], notes: _Notes | None = None, *, heading: bool = Fals
             flush()
             pieces.append(notes.cite(run.note) if notes else "")
             continue
-        if run.superscript and run.text.strip().isdigit():
+        if run.superscript and (number := _note_mark(run.text)):
             flush()
-            pieces.append(f"[^{run.text.strip()}]")
+            pieces.append(f"[^{number}]")
             continue
         if not run.text:
             continue
@@ -186,7 +189,7 @@ class _Body:
         self.parts: list[_Item] = []
         self.stack: list[_Item] = []
         self.closing: list[str] = []
-        self.footnote_numbers: list[str] = []
+        self.table: dict[str, Any] | None = None
 
     def add(self, paragraph: Paragraph) -> None:
         runs = paragraph.runs
@@ -214,6 +217,26 @@ class _Body:
             item.heading = normalize_text(marked(rest, self.notes, heading=True)) or None
         else:
             item.text = normalize_text(marked(rest, self.notes)) or None
+
+    def add_table(self, table: Table, *, loose: bool = False) -> bool:
+        """Give ``table`` to the item above it (or to the body when ``loose``, an annex); False
+        when there is nowhere to put it (before any item, or the item has one already)."""
+        rows = [
+            [normalize_text("\n".join(marked(p.runs, self.notes) for p in cell)) for cell in row]
+            for row in table.rows
+        ]
+        rows = [row for row in rows if any(row)]
+        data = {"header": rows[0], "rows": rows[1:]} if rows else None
+        owner = self.stack[-1] if self.stack else None
+        if data is None:
+            return True
+        if owner is not None and owner.table is None:
+            owner.table = data
+            return True
+        if owner is None and loose and self.table is None:
+            self.table = data
+            return True
+        return False
 
     def _open(self, item: _Item) -> None:
         kinds = [i.kind for i in self.stack]
@@ -378,7 +401,7 @@ class _Importer:
                 continue
             if _RULE.match(text) or (lines and block.align != "center"):
                 break
-            lines.append(" ".join(text.split("\n")))
+            lines.append(text)
             index += 1
             if block.align != "center":
                 break
@@ -403,6 +426,7 @@ class _Importer:
                 right = [p for row in block.rows for cell in row[1:] for p in cell]
                 self._recipients(left)
                 self._signer(_lines(right))
+                self._annexes(blocks[index + 1 :])
                 return index
         for index in range(start, len(blocks)):
             block = blocks[index]
@@ -420,6 +444,47 @@ class _Importer:
         self.error(_("the plan has no signature block (Nơi nhận and the signer at its foot)"))
         return len(blocks)
 
+    def _annexes(self, blocks: list[Paragraph | Table]) -> None:
+        """Each "PHỤ LỤC" after the signature: its title, the centred subject under it, then
+        paragraphs, numbered items and a table, read as the body is."""
+        starts = [
+            i
+            for i, b in enumerate(blocks)
+            if isinstance(b, Paragraph) and fold_key(b.text).startswith("phụ lục")
+        ]
+        annexes = []
+        for start, end in zip(starts, [*starts[1:], len(blocks)][: len(starts)], strict=True):
+            title = blocks[start]
+            assert isinstance(title, Paragraph)
+            index, subject = start + 1, []
+            while index < end:
+                block = blocks[index]
+                if not isinstance(block, Paragraph) or (
+                    block.align != "center" and block.text.strip()
+                ):
+                    break
+                if block.text.strip() and not _RULE.match(block.text):
+                    subject.append(normalize_text(block.text))
+                index += 1
+            body = _Body(self.notes)
+            for block in blocks[index:end]:
+                if isinstance(block, Table):
+                    if not body.add_table(block, loose=True):
+                        self.warn(_("a second table of an annex was left out"))
+                else:
+                    body.add(block)
+            annexes.append(
+                {
+                    "title": normalize_text(title.text),
+                    "subject": "\n".join(subject) or None,
+                    "paragraphs": body.preamble,
+                    "items": [item.data() for item in body.parts],
+                    "table": body.table,
+                }
+            )
+        if annexes:
+            self.data["annexes"] = annexes
+
     def _recipients(self, paragraphs: list[Paragraph]) -> None:
         recipients: list[str] = []
         started = False
@@ -432,7 +497,12 @@ class _Importer:
                         recipients.append(normalize_text(after))
                 continue
             text = normalize_text(marked(paragraph.runs, self.notes))
-            if text:
+            if not text:
+                continue
+            if recipients and recipients[0][:1] in "-+" and text[:1] not in "-+":
+                # An indented continuation of the recipient above it.
+                recipients[-1] += "\n  " + text
+            else:
                 recipients.append(text)
         self.data["recipients"] = recipients
 
@@ -457,11 +527,18 @@ class _Importer:
         defined: dict[str, str] = {}
         for block in blocks:
             if isinstance(block, Table):
-                self.warn(_("a table in the body was left out: add it to the outline by hand"))
+                if not body.add_table(block):
+                    self.warn(
+                        _(
+                            "a table before the first item, or an item's second table, was left "
+                            "out: add it to the outline by hand"
+                        )
+                    )
                 continue
             number = _note_number(block)
             if number is not None and (body.parts or body.preamble):
-                rest = _drop(block.runs, len(block.text) - len(block.text.lstrip()) + len(number))
+                mark = next(i for i, r in enumerate(block.runs) if r.text.strip())
+                rest = block.runs[mark + 1 :]
                 defined[number] = normalize_text(marked(rest, self.notes))
                 continue
             body.add(block)
@@ -485,10 +562,14 @@ def _note_number(paragraph: Paragraph) -> str | None:
     for run in paragraph.runs:
         if not run.text.strip():
             continue
-        if run.superscript and run.text.strip().isdigit():
-            return run.text.strip()
-        return None
+        return _note_mark(run.text) if run.superscript else None
     return None
+
+
+def _note_mark(text: str) -> str | None:
+    """The number of a superscript footnote mark: "1", or "[^1]" as typed in an outline."""
+    match = _SUPERSCRIPT.match(text)
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def _is_recipients_heading(paragraph: Paragraph) -> bool:

@@ -152,6 +152,9 @@ def _word_plan(path: Path) -> Path:
     document.add_paragraph("Chuẩn bị nguồn cán bộ cho nhiệm kỳ tới:")
     document.add_paragraph("Cán bộ trẻ, cán bộ nữ.", style="List Bullet")
     document.add_paragraph("+ Cán bộ người dân tộc thiểu số.")
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ["Chức danh", "Số lượng", "Bí thư", "02"], strict=True):
+        cell.paragraphs[0].add_run(text)
     _bold(document.add_paragraph(), "II- TỔ CHỨC THỰC HIỆN")
     step = document.add_paragraph()
     _bold(step, "1. Văn phòng Đảng ủy ")
@@ -168,11 +171,18 @@ def _word_plan(path: Path) -> Path:
     left.add_paragraph("- Ban Thường vụ Thành ủy (b/c),")
     left.add_paragraph("- Các chi bộ trực thuộc,")
     left.add_paragraph("- Lưu VPĐU.")
+    left.add_paragraph("(để thực hiện)")
     _bold(right.paragraphs[0], "T/M ĐẢNG ỦY")
     _bold(right.add_paragraph(), "BÍ THƯ")
     right.add_paragraph("(Đã ký)")
     right.add_paragraph("")
     _bold(right.add_paragraph(), "Lò Văn Minh")
+    annex = document.add_paragraph()
+    annex.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _bold(annex, "PHỤ LỤC")
+    about = document.add_paragraph("Danh sách chi bộ trực thuộc")
+    about.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("Gồm 12 chi bộ.")
     document.save(str(path))
     return path
 
@@ -207,6 +217,8 @@ def test_word_plan_fields_are_recognised(tmp_path: Path) -> None:
         "- Cán bộ trẻ, cán bộ nữ.",
         "+ Cán bộ người dân tộc thiểu số.",
     ]
+    assert first.table is not None
+    assert (first.table.header, first.table.rows) == (["Chức danh", "Số lượng"], [["Bí thư", "02"]])
     assert (organisation.label, organisation.heading) == ("II-", "TỔ CHỨC THỰC HIỆN")
     office, report = organisation.items
     assert (office.label, office.heading) == ("1.", "Văn phòng Đảng ủy *(bộ phận tổ chức)*")
@@ -218,13 +230,19 @@ def test_word_plan_fields_are_recognised(tmp_path: Path) -> None:
     assert outline.recipients == [
         "- Ban Thường vụ Thành ủy (b/c),",
         "- Các chi bộ trực thuộc,",
-        "- Lưu VPĐU.",
+        "- Lưu VPĐU.\n  (để thực hiện)",
     ]
     signature = outline.signature
     assert (signature.authority, signature.position, signature.name) == (
         "T/M ĐẢNG ỦY",
         "BÍ THƯ",
         "Lò Văn Minh",
+    )
+    (annex,) = outline.annexes
+    assert (annex.title, annex.subject, annex.paragraphs) == (
+        "PHỤ LỤC",
+        "Danh sách chi bộ trực thuộc",
+        ["Gồm 12 chi bộ."],
     )
 
 
@@ -310,3 +328,74 @@ def test_warnings_go_to_the_report(tmp_path: Path) -> None:
     report = Report()
     plan_from_docx(source, report)
     assert report.ok
+
+
+def _tabbed(document, left: str, right: str, *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+    paragraph = document.add_paragraph()
+    paragraph.add_run(left).bold = bold
+    paragraph.add_run("\t")
+    paragraph.add_run(right).bold = True
+
+
+def test_state_plan_with_header_and_signature_on_tabs(tmp_path: Path) -> None:
+    document = Document()
+    _tabbed(document, "UBND TỈNH SƠN LA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    _tabbed(document, "SỞ NỘI VỤ", "Độc lập - Tự do - Hạnh phúc", bold=True)
+    document.add_paragraph("Số: 07/KH-SNV\tSơn La, ngày 10 tháng 01 năm 2025")
+    document.add_paragraph("KẾ HOẠCH").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subject = document.add_paragraph("Tổ chức thi tuyển công chức")
+    subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subject.add_run().add_break()
+    subject.add_run("năm 2025")
+    _bold(document.add_paragraph(), "I. MỤC ĐÍCH")
+    document.add_paragraph("1. Tuyển đủ công chức.")
+    document.add_paragraph("Nơi nhận:\tGIÁM ĐỐC")
+    document.add_paragraph("- Như trên;")
+    document.add_paragraph("- Lưu: VT.\tNguyễn Văn An")
+    source = tmp_path / "snv.docx"
+    document.save(str(source))
+
+    outline = plan_from_docx(source)
+    issuer = outline.issuer
+    assert issuer.issuer_kind.value == "state"
+    assert (issuer.parent_body, issuer.issuing_body, issuer.body_symbol) == (
+        "UBND TỈNH SƠN LA",
+        "SỞ NỘI VỤ",
+        "SNV",
+    )
+    assert (outline.number, str(outline.date), issuer.place) == ("07", "10/01/2025", "Sơn La")
+    assert outline.subject == "Tổ chức thi tuyển công chức\nnăm 2025"
+    (part,) = outline.parts
+    assert (part.label, part.heading, part.items[0].text) == (
+        "I.",
+        "MỤC ĐÍCH",
+        "Tuyển đủ công chức.",
+    )
+    assert outline.recipients == ["- Như trên;", "- Lưu: VT."]
+    assert (outline.signature.authority, outline.signature.position, outline.signature.name) == (
+        None,
+        "GIÁM ĐỐC",
+        "Nguyễn Văn An",
+    )
+
+
+def test_footnotes_and_a_subject_line_break_round_trip(tmp_path: Path) -> None:
+    source = load_plan_outline(SEEDS[0])
+    assert source is not None
+    data = source.model_dump(mode="json", exclude_defaults=True)
+    data["subject"] = "về công tác cán bộ\nnăm 2024"
+    data["preamble"][0] += "[^1]"
+    data["closing"] = ["Trên đây là Kế hoạch[^2] của Ban Thường vụ."]
+    data["footnotes"] = ["Quy định về quy hoạch cán bộ.", "Có *nghiêng* trong chú thích."]
+    outline_path = tmp_path / "plan.yaml"
+    outline_path.write_text(yaml.safe_dump({"kind": "plan", **data}, allow_unicode=True))
+    original = _render(outline_path, tmp_path / "first")
+
+    outline = plan_from_docx(original)
+    assert outline.subject == "về công tác cán bộ\nnăm 2024"
+    assert outline.preamble[0].endswith("[^1]")
+    assert outline.closing == ["Trên đây là Kế hoạch[^2] của Ban Thường vụ."]
+    assert outline.footnotes == data["footnotes"]
+    imported = tmp_path / "imported.yaml"
+    imported.write_text(outline_yaml(outline), encoding="utf-8")
+    assert docx_text(_render(imported, tmp_path / "again")) == docx_text(original)
