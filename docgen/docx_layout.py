@@ -28,45 +28,80 @@ SIGNATURE = "signature"
 _TWIPS_PER_MM = 1440 / 25.4
 
 
+_TBL, _TR, _TC, _P = f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}p"
+_TBLPR, _TBLCAPTION, _TBLGRID, _GRIDCOL = (
+    f"{_W}tblPr",
+    f"{_W}tblCaption",
+    f"{_W}tblGrid",
+    f"{_W}gridCol",
+)
+_TCPR, _TCW, _GRIDSPAN, _TRPR, _TBLHEADER = (
+    f"{_W}tcPr",
+    f"{_W}tcW",
+    f"{_W}gridSpan",
+    f"{_W}trPr",
+    f"{_W}tblHeader",
+)
+_PPR, _PSTYLE, _KEEPNEXT = f"{_W}pPr", f"{_W}pStyle", f"{_W}keepNext"
+_VAL, _WIDTH, _TYPE = f"{_W}val", f"{_W}w", f"{_W}type"
+# lxml's find() and iterchildren(tag) parse their argument on every call (some microseconds,
+# more than the render of a cell): children are read by a plain loop, the element looked for
+# usually first (tcPr in w:tc, pPr in w:p, trPr in w:tr, tblPr in w:tbl by the schema).
+
+
+def _child(element: Any, tag: str) -> Any:
+    """The first child of ``element`` with ``tag``, or None (properties elements hold a few
+    children: a loop over them is faster than lxml's tag matching set up for each call)."""
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _caption(table: Any) -> str | None:
-    caption = table.find(f"{_W}tblPr/{_W}tblCaption")
+    properties = _child(table, _TBLPR)
+    caption = _child(properties, _TBLCAPTION) if properties is not None else None
     if caption is None:
         return None
-    value = caption.get(f"{_W}val") or ""
+    value = caption.get(_VAL) or ""
     return value[len(CAPTION_PREFIX) :] if value.startswith(CAPTION_PREFIX) else None
 
 
 def _span(cell: Any) -> int:
-    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
-    return int(span.get(f"{_W}val")) if span is not None else 1
+    properties = _child(cell, _TCPR)
+    span = _child(properties, _GRIDSPAN) if properties is not None else None
+    return int(span.get(_VAL)) if span is not None else 1
 
 
 def _keep_next(row: Any) -> None:
-    for paragraph in row.iter(f"{_W}p"):
-        properties = paragraph.find(f"{_W}pPr")
+    for paragraph in row.iter(_P):
+        properties = _child(paragraph, _PPR)
         if properties is None:
-            properties = etree.Element(f"{_W}pPr")
+            properties = etree.Element(_PPR)
             paragraph.insert(0, properties)
-        if properties.find(f"{_W}keepNext") is None:
-            keep = etree.Element(f"{_W}keepNext")
+        if _child(properties, _KEEPNEXT) is None:
+            keep = etree.Element(_KEEPNEXT)
             # keepNext comes after pStyle in the schema's sequence.
-            style = properties.find(f"{_W}pStyle")
+            style = _child(properties, _PSTYLE)
             properties.insert(0 if style is None else 1, keep)
 
 
 def _is_header(row: Any) -> bool:
-    return row.find(f"{_W}trPr/{_W}tblHeader") is not None
+    properties = _child(row, _TRPR)
+    return properties is not None and _child(properties, _TBLHEADER) is not None
 
 
-def _is_group(row: Any) -> bool:
-    cells = row.findall(f"{_W}tc")
-    return len(cells) >= 2 and _span(cells[1]) > 1
+def _is_group(spans: list[int]) -> bool:
+    """Whether a row with cells of ``spans`` is a group row: its second cell spans columns."""
+    return len(spans) >= 2 and spans[1] > 1
 
 
-def _fit_widths(table: Any, name: str, text_width_mm: float) -> None:
+def _fit_widths(
+    table: Any, name: str, text_width_mm: float, cells: list[list[Any]], spans: list[list[int]]
+) -> None:
+    """Column widths of layout ``name`` on ``table``, whose rows hold ``cells`` of ``spans``."""
     layout = TABLES[name]
-    rows = table.findall(f"{_W}tr")
-    count = max((sum(_span(c) for c in r.findall(f"{_W}tc")) for r in rows), default=0)
+    count = max((sum(row) for row in spans), default=0)
     fixed = len([c for c in layout.columns if not c.repeat])
     if layout.repeat_index is None:
         if count != len(layout.columns):
@@ -77,27 +112,26 @@ def _fit_widths(table: Any, name: str, text_width_mm: float) -> None:
         if repeats < 0:
             return
     widths = [round(w * _TWIPS_PER_MM) for w in column_widths_mm(name, text_width_mm, repeats)]
-    grid = table.find(f"{_W}tblGrid")
-    for column in grid.findall(f"{_W}gridCol"):
+    grid = _child(table, _TBLGRID)
+    for column in list(grid.iterchildren(_GRIDCOL)):
         grid.remove(column)
     for width in widths:
-        etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(width)})
-    for row in rows:
+        etree.SubElement(grid, _GRIDCOL, {_WIDTH: str(width)})
+    for row_cells, row_spans in zip(cells, spans, strict=True):
         position = 0
-        for cell in row.findall(f"{_W}tc"):
-            span = _span(cell)
+        for cell, span in zip(row_cells, row_spans, strict=True):
             width = sum(widths[position : position + span])
             position += span
-            properties = cell.find(f"{_W}tcPr")
+            properties = _child(cell, _TCPR)
             if properties is None:
-                properties = etree.Element(f"{_W}tcPr")
+                properties = etree.Element(_TCPR)
                 cell.insert(0, properties)
-            cell_width = properties.find(f"{_W}tcW")
+            cell_width = _child(properties, _TCW)
             if cell_width is None:
-                cell_width = etree.Element(f"{_W}tcW")
+                cell_width = etree.Element(_TCW)
                 properties.insert(0, cell_width)
-            cell_width.set(f"{_W}w", str(width))
-            cell_width.set(f"{_W}type", "dxa")
+            cell_width.set(_WIDTH, str(width))
+            cell_width.set(_TYPE, "dxa")
 
 
 def _text_width_mm(body: Any) -> float:
@@ -126,7 +160,7 @@ def apply_layout_xml(root: Any) -> bool:
     text_width = _text_width_mm(body)
     children = list(body)
     for index, element in enumerate(children):
-        if element.tag != f"{_W}tbl":
+        if element.tag != _TBL:
             continue
         name = _caption(element)
         if name is None:
@@ -135,12 +169,14 @@ def apply_layout_xml(root: Any) -> bool:
         if name == SIGNATURE:
             _keep_before(children, index)
             continue
+        rows = list(element.iterchildren(_TR))
+        cells = [list(row.iterchildren(_TC)) for row in rows]
+        spans = [[_span(cell) for cell in row] for row in cells]
         if name in TABLES:
-            _fit_widths(element, name, text_width)
-        rows = element.findall(f"{_W}tr")
+            _fit_widths(element, name, text_width, cells, spans)
         first_data = True
-        for row in rows:
-            if _is_header(row) or _is_group(row):
+        for row, row_spans in zip(rows, spans, strict=True):
+            if _is_header(row) or _is_group(row_spans):
                 _keep_next(row)
             elif first_data:
                 _keep_next(row)
@@ -154,12 +190,12 @@ def _keep_before(children: list[Any], index: int) -> None:
     position = index - 1
     while position >= 0:
         element = children[position]
-        if element.tag == f"{_W}p":
+        if element.tag == _P:
             _keep_next(element)
             if "".join(element.itertext()).strip():
                 return
-        elif element.tag == f"{_W}tbl":
-            rows = element.findall(f"{_W}tr")
+        elif element.tag == _TBL:
+            rows = list(element.iterchildren(_TR))
             if not rows:
                 return
             # keepNext on the last row: Word moves it with the signature. LibreOffice 7 reads
