@@ -398,7 +398,13 @@ def ballots(
     """Write the ballots of one voting step, all copies as pages of one file per ballot."""
     from docgen.papers import write_ballots
 
-    for path in write_ballots(workbook, step_number, out_dir, copies, templates, formats, engine):
+    report = Report()
+    written = write_ballots(
+        workbook, step_number, out_dir, copies, templates, formats, engine, report
+    )
+    if report.problems:
+        click.echo(report.render())
+    for path in written:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -430,7 +436,11 @@ def minutes(
     """
     from docgen.papers import write_minutes
 
-    for path in write_minutes(workbook, step_number, out_dir, templates, formats, engine):
+    report = Report()
+    written = write_minutes(workbook, step_number, out_dir, templates, formats, engine, report)
+    if report.problems:
+        click.echo(report.render())
+    for path in written:
         click.echo(_("wrote {path}").format(path=path))
 
 

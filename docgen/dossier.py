@@ -246,6 +246,7 @@ def build_dossier(
         engine,
         templates,
         JOINED_PDF if single_pdf else None,
+        validated.report,
     )
     record = decisions_record(validated, decision, documents)
     record_bytes = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

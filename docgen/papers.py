@@ -189,8 +189,10 @@ def write_ballots(
     templates: Path | None = None,
     formats: tuple[str, ...] = ("docx",),
     engine: str = "weasyprint",
+    report: Report | None = None,
 ) -> list[Path]:
     """Write the ballots of step ``step_number`` into ``out_dir``; return the files written.
+    ``report`` receives the warnings of rendering (a changed Word template, see render_papers).
 
     One file per ballot and format, named ``phieu-buoc-<step>-<title slug>`` (unique within the
     step, see docgen.compose.ballots.step_ballots); added to ``out_dir`` by
@@ -232,7 +234,9 @@ def write_ballots(
         )
         for ballot in ballots
     ]
-    rendered = render_papers(papers, model.info.issuer_kind, formats, engine, templates)
+    rendered = render_papers(
+        papers, model.info.issuer_kind, formats, engine, templates, report=report
+    )
     return write_files(out_dir, rendered)
 
 
@@ -276,9 +280,11 @@ def write_minutes(
     templates: Path | None = None,
     formats: tuple[str, ...] = ("docx",),
     engine: str = "weasyprint",
+    report: Report | None = None,
 ) -> list[Path]:
     """Write the vote-count minutes (biên bản kiểm phiếu) of step ``step_number`` into
-    ``out_dir``; return the files written.
+    ``out_dir``; return the files written. ``report`` receives the warnings of rendering (a
+    changed Word template, see render_papers).
 
     The same paper as the dossier's (docgen.compose.minutes), named
     ``bien-ban-kiem-phieu-buoc-<step>`` (.docx and/or .pdf), written as soon as the step is
@@ -317,7 +323,9 @@ def write_minutes(
         minutes_title(model, decision, step),
         minutes_context(model, decision, step),
     )
-    rendered = render_papers([paper], model.info.issuer_kind, formats, engine, templates)
+    rendered = render_papers(
+        [paper], model.info.issuer_kind, formats, engine, templates, report=report
+    )
     return write_files(out_dir, rendered)
 
 
@@ -502,5 +510,7 @@ def write_plan(
     """
     outline = plan_outline_for(path, report)
     paper = Paper("ke-hoach.docx", "plan", "Kế hoạch", plan_context(outline))
-    rendered = render_papers([paper], outline.issuer.issuer_kind, formats, engine, templates)
+    rendered = render_papers(
+        [paper], outline.issuer.issuer_kind, formats, engine, templates, report=report
+    )
     return write_files(out_dir, rendered)

@@ -24,7 +24,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 
-from docgen.errors import TemplateError
+from docgen.errors import Report, TemplateError
 from docgen.models import IssuerKind
 
 __all__ = [
@@ -312,10 +312,18 @@ def render_papers(
     engine: str = "weasyprint",
     templates: Path | None = None,
     joined_pdf: str | None = None,
+    report: Report | None = None,
 ) -> list[tuple[str, bytes]]:
     """Render every paper in every format, in memory; (file name, bytes) in paper order.
 
     ``joined_pdf`` names one more PDF holding every paper, with a bookmark per paper.
+
+    With the weasyprint engine, a paper whose Word template was changed against docgen's own
+    while its HTML twin was not (docgen.template_changes.stale_twin) gets its PDF from its
+    rendered DOCX through LibreOffice where it is installed, so that the PDF shows the change;
+    else its PDF comes from the stale twin and ``report`` receives a warning naming the template,
+    the twin and what to do (logged when ``report`` is None). The joined PDF holds the same
+    per-paper PDFs.
 
     Raises:
         TemplateError: a template is missing or fails.
@@ -334,13 +342,23 @@ def render_papers(
             pdfs = libreoffice_pdfs(docx)
         else:
             from docgen.pdf import pdf_renderer
+            from docgen.template_changes import from_word_files, join_pdfs
 
+            from_word = from_word_files(root, kind, papers, docx, report)
             renderer = pdf_renderer(root)
             laid_out = {
-                p.file_name: renderer.document(kind, p.template, p.context, p.title) for p in papers
+                p.file_name: renderer.document(kind, p.template, p.context, p.title)
+                for p in papers
+                if Path(p.file_name).stem + ".pdf" not in from_word
             }
             pdfs = {Path(name).stem + ".pdf": doc.write_pdf() for name, doc in laid_out.items()}
-            if joined_pdf:
+            pdfs.update(from_word)
+            if joined_pdf and from_word:
+                out_joined = join_pdfs(
+                    [pdfs[Path(p.file_name).stem + ".pdf"] for p in papers],
+                    [p.title for p in papers],
+                )
+            elif joined_pdf:
                 out_joined = renderer.joined(list(laid_out.values()))
     for paper in papers:
         if "docx" in formats:
