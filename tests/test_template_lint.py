@@ -301,3 +301,20 @@ def test_a_template_no_paper_uses_is_a_warning(folder: Path) -> None:
     assert code == 0, output
     assert "no paper of docgen uses this template name" in output
     assert "17 templates checked: 0 errors, 1 warning" in output
+
+
+@pytest.mark.vietnamese
+def test_the_lint_speaks_vietnamese_by_default(folder: Path) -> None:
+    damage(folder / "state" / "submission.docx", "{{ row.name }}", "{ { row.name }}")
+    damage(folder / "state" / "submission.docx", "{{ closing }}", "{{ closng }}")
+    code, output = _check("--templates", str(folder))
+    assert code == EXIT_TEMPLATE, output
+    assert re.search(
+        r"^lỗi: .*submission\.docx \(Tờ trình\), bảng \d+, dòng \d+, ô 2, đoạn “\{ \{ row\.name "
+        r"\}\}”: “\{ \{” có dấu cách giữa hai dấu ngoặc",
+        output,
+        flags=re.MULTILINE,
+    ), output
+    assert "biến “closng”: mẫu dùng một biến mà docgen không cung cấp" in output
+    assert "(có phải là “closing”?)" in output
+    assert output.endswith("đã kiểm tra 16 mẫu: 2 lỗi, 1 cảnh báo\n"), output
