@@ -407,7 +407,7 @@ def plan_from_docx(path: Path, report: Report | None = None) -> PlanOutline:
             "doc": _("this is an old Word .doc file: open it in Word and save it as .docx"),
             "empty": _("the file is empty"),
         }.get(exc.reason, _("this is not a Word document (.docx)"))
-        report.add(Problem(Location(str(path)), message, found=exc.detail))
+        report.add(Problem(Location(str(path)), message))
         raise InputError(report) from exc
     importer = _Importer(path, document, report)
     data = importer.run()
