@@ -159,6 +159,15 @@ CODES: dict[str, str] = {
     "E0604": N_("step {step} is a preparation step: it has no vote-count minutes"),
     "E0605": N_("step {step} is not counted yet: its minutes record the count"),
     "E0606": N_("the round is not complete: {step} has no results for {titles}"),
+    "W0602": N_(
+        "this Word template differs from docgen's own but its HTML twin {html} does not: "
+        "the PDF is made from the HTML twin and does not show the change"
+    ),
+    "W0603": N_(
+        "this Word template differs from docgen's own but its HTML twin {html} does not, "
+        "and LibreOffice could not convert it ({reason}): the PDF is made from the HTML twin "
+        "and does not show the change"
+    ),
     # 07: batches
     "E0701": N_("cannot read this folder ({reason})"),
     "E0702": N_("no round found in this folder or its sub-folders"),

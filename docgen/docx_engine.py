@@ -26,6 +26,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
 from docgen.errors import TemplateError
+from docgen.i18n import _
 
 __all__ = ["CompiledDocx", "compiled_template", "FIXED_TIMESTAMP", "bind_docxtpl_values"]
 
@@ -73,6 +74,7 @@ class CompiledDocx:
             raw = self._template.get_xml()
             prepared = self._prepare(raw)
             self._sources[self._DOCUMENT] = prepared
+            _check_well_formed(self.path, self._DOCUMENT, prepared)
             self._body = environment.from_string(prepared)
             # The string path (no tree) is taken only where lxml's round trip is known to do
             # nothing but the normalisations of _string_body: no column loops or spans (fix_tables),
@@ -92,6 +94,7 @@ class CompiledDocx:
                     encoding = self._template.get_headers_footers_encoding(xml)
                     prepared = self._prepare(xml)
                     self._sources[name] = prepared
+                    _check_well_formed(self.path, name, prepared)
                     constant = "{{" not in prepared and "{%" not in prepared
                     self._headers[name] = (environment.from_string(prepared), encoding, constant)
         except JinjaTemplateError as exc:
@@ -283,6 +286,26 @@ class CompiledDocx:
 _FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _TAGS = re.compile(rb"<[^<>]*>")
 _JINJA = re.compile(rb"\{[{%#]|[}%#]\}")
+
+
+_JINJA_CONSTRUCTS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+def _check_well_formed(path: Path, part: str, prepared: str) -> None:
+    """Raise a TemplateError when ``prepared`` (a part after docxtpl's patch_xml) is not well
+    formed once its Jinja is taken out: docxtpl's run merging took away half of an element a tag
+    crossed (a hyperlink, a tracked change, a field), and every render would write a damaged
+    paper (docxtpl itself then silently drops the rest of the body)."""
+    try:
+        etree.fromstring(_JINJA_CONSTRUCTS.sub("", prepared).encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(
+            _(
+                "template {path}: a tag breaks the Word XML of {part} ({reason}): a tag is "
+                "partly inside a hyperlink, a tracked change or a field; docgen "
+                "check-templates names it"
+            ).format(path=path, part=part, reason=exc)
+        ) from exc
 
 
 def _has_jinja(xml: bytes) -> bool:

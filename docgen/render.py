@@ -25,6 +25,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 
 from docgen.errors import Report, TemplateError
+from docgen.i18n import _
 from docgen.models import IssuerKind
 
 __all__ = [
@@ -225,9 +226,19 @@ def render_docx(path: Path, context: dict[str, Any], prepare: Prepare | None = N
     Raises:
         TemplateError: naming the template and the Jinja error (an undefined variable, bad syntax).
     """
+    from lxml import etree
+
     from docgen.docx_engine import compiled_template
 
-    return compiled_template(path, jinja_environment).render(context, prepare, _laid_out)
+    try:
+        return compiled_template(path, jinja_environment).render(context, prepare, _laid_out)
+    except etree.XMLSyntaxError as exc:  # a tag across a hyperlink, a tracked change, a field
+        raise TemplateError(
+            _(
+                "template {path}: the rendered paper is not valid Word XML ({reason}); "
+                "docgen check-templates names the damaged tag"
+            ).format(path=path, reason=exc)
+        ) from exc
 
 
 def _laid_out(document_xml: bytes) -> bytes:

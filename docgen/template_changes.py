@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from docgen.errors import EnvironmentProblem, Location, Problem, Report, Severity
+from docgen.errors import EnvironmentProblem, Location, Problem, Report, problem
 from docgen.i18n import _
 from docgen.models import IssuerKind
 
@@ -367,22 +367,14 @@ def stale_twin_problem(stale: StaleTwin, reason: str = "") -> Problem:
     """The warning, located at the changed Word template, that the PDF of its papers is made
     from the stale HTML twin and does not show the change; ``reason`` says why LibreOffice could
     not make it instead (empty: LibreOffice is not installed). The hint says what to do."""
-    if reason:
-        message = _(
-            "this Word template differs from docgen's own but its HTML twin {html} does not, "
-            "and LibreOffice could not convert it ({reason}): the PDF is made from the HTML twin "
-            "and does not show the change"
-        ).format(html=stale.html, reason=reason)
-    else:
-        message = _(
-            "this Word template differs from docgen's own but its HTML twin {html} does not: "
-            "the PDF is made from the HTML twin and does not show the change"
-        ).format(html=stale.html)
     hint = _(
         "install LibreOffice (apt-get install libreoffice-writer) so that docgen makes this PDF "
         "from the Word file, or make the same change in {html}, or pass --pdf-engine libreoffice"
     ).format(html=stale.html)
-    return Problem(Location(str(stale.docx)), message, hint=hint, severity=Severity.WARNING)
+    location = Location(str(stale.docx))
+    if reason:
+        return problem("W0603", location, hint=hint, html=stale.html, reason=reason)
+    return problem("W0602", location, hint=hint, html=stale.html)
 
 
 def from_word_files(

@@ -396,3 +396,23 @@ def test_rich_text_and_listing_without_autoescape_match_docxtpl(tmp_path: Path, 
     template.save(buffer)
     _, ours = _engine(path, context)
     _assert_same(ours, buffer.getvalue())
+
+
+def test_a_tag_across_a_hyperlink_is_a_template_error_not_a_crash(tmp_path: Path) -> None:
+    """docxtpl's run merging breaks the XML around a hyperlink; docgen names the template."""
+    path = _template(tmp_path, ["MARK", "{{ unit }}"], name="hyperlink.docx")
+    broken = (
+        '<w:r><w:t>{{ unit</w:t></w:r><w:hyperlink w:anchor="a">'
+        '<w:r><w:t xml:space="preserve"> }}</w:t></w:r></w:hyperlink>'
+    )
+    _edit(
+        path,
+        {
+            "word/document.xml": lambda xml: re.sub(
+                rb"<w:r><w:t>MARK</w:t></w:r>", broken.encode(), xml, count=1
+            )
+        },
+    )
+    with pytest.raises(TemplateError) as error:
+        render_docx(path, {"unit": "Xã A"})
+    assert str(path) in str(error.value) and "hyperlink" in str(error.value)
