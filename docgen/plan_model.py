@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from docgen.models import (
     IssuerKindValue,
@@ -261,6 +261,37 @@ class PlanOutline(Model):
     recipients: TextItems = Field(default_factory=list)
     signature: PlanSignature
     annexes: list[PlanAnnex] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _footnotes_cited_once_in_order(self) -> PlanOutline:
+        """Each footnote is cited once, [^1] first, then [^2] …: Word and the PDF number
+        footnotes in the order they appear, so the marks must agree with that order."""
+        marks = [m for text in _texts(self) for m in re.findall(r"\[\^(\w+)\]", text)]
+        expected = [str(n) for n in range(1, len(self.footnotes) + 1)]
+        if marks != expected:
+            shown = ", ".join(f"[^{m}]" for m in marks) or "none"
+            wanted = ", ".join(f"[^{m}]" for m in expected) or "none"
+            raise BadValue(
+                f"each footnote cited once, in order ({wanted}): footnotes[n] is the text of [^n]",
+                shown=f"marks {shown} for {len(self.footnotes)} footnotes",
+            )
+        return self
+
+
+def _texts(value: Any) -> list[str]:
+    """Every text of an outline, in reading order (footnotes themselves left out)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    if isinstance(value, Model):
+        return [
+            t
+            for name in type(value).model_fields
+            if name != "footnotes"
+            for t in _texts(getattr(value, name))
+        ]
+    return []
 
 
 class PlanSettings(Model):

@@ -459,24 +459,82 @@ def _header_row(b: Builder, row: Any, texts: list[str], *, italic: bool = False)
 
 
 def _plan(builder: Builder) -> None:
-    """A plan: its blocks arrive as RichText (bold deadlines, italics, footnote marks)."""
+    """A plan: its blocks arrive as RichText (bold deadlines, italics, footnote marks), with per
+    block whether it keeps with the next, is a tight list line or is a table; footnote texts
+    follow the body, and docgen.plan_docx moves them to the foot of the page that cites them.
+    Annexes (Phụ lục) follow the signature, each on a new page."""
     b = builder
     b.header()
+    _optional_parent_line(b)
     b.title("KẾ HOẠCH")
-    b.tag("{%p for block in blocks %}")
-    # A heading block keeps with the block after it, and the last block with the signature
-    # (format.md, "Pagination"): one paragraph of each kind, chosen per block.
-    b.tag("{%p if keep_with_next[loop.index0] or loop.last %}")
-    b.body("{{r block }}").paragraph_format.keep_with_next = True
-    b.tag("{%p else %}")
-    b.body("{{r block }}")
-    b.tag("{%p endif %}")
-    b.tag("{%p endfor %}")
+    _plan_blocks(b, "")
     b.tag("{%p for note in footnotes %}")
     note = b.para("{{r note }}", b.profile["table"]["size"], align=JUSTIFY)
     note.style = b.doc.styles["Chú thích"]
     b.tag("{%p endfor %}")
     b.signature(rich=True)
+    b.no_split(b.doc.tables[-1].rows[0])
+    b.tag("{%p for annex in annexes %}")
+    b.page_break()
+    title = b.profile["title"]
+    b.para("{{ annex.title }}", title["type"]["size"], bold=True)
+    b.tag("{%p if annex.subject %}")
+    b.para("{{ annex.subject }}", title["subject"]["size"], bold=title["subject"]["bold"])
+    b.tag("{%p endif %}")
+    b.para()
+    _plan_blocks(b, "annex.")
+    b.tag("{%p endfor %}")
+
+
+def _optional_parent_line(b: Builder) -> None:
+    """The header's parent line (cơ quan cấp trên) only when there is one: a Thành ủy directly
+    under the Central Committee has none (issue 12)."""
+    cell = b.doc.tables[-1].rows[0].cells[0]
+    parent, after = cell.paragraphs[0], cell.paragraphs[1]
+    parent.insert_paragraph_before("{%p if parent_body %}").alignment = LEFT
+    after.insert_paragraph_before("{%p endif %}").alignment = LEFT
+
+
+def _plan_blocks(b: Builder, prefix: str) -> None:
+    """The loop over the blocks of the body (``prefix`` "") or of an annex ("annex."): a heading
+    block keeps with the block after it and the last block with what follows (format.md,
+    "Pagination"); a tight list line has no space after; a table block is a table."""
+    b.tag(f"{{%p for block in {prefix}blocks %}}")
+    b.tag(f"{{%p set table = {prefix}tables[loop.index0] %}}")
+    b.tag("{%p if table %}")
+    _plan_table(b)
+    b.tag(f"{{%p elif {prefix}keep_with_next[loop.index0] or loop.last %}}")
+    b.body("{{r block }}").paragraph_format.keep_with_next = True
+    b.tag(f"{{%p elif {prefix}tight[loop.index0] %}}")
+    b.body("{{r block }}").paragraph_format.space_after = Pt(0)
+    b.tag("{%p else %}")
+    b.body("{{r block }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
+
+
+def _plan_table(b: Builder) -> None:
+    """A table of an item: header rows (bold, repeated on every page) and body rows, each a
+    column loop ({%tc for %} | cell | {%tc endfor %}) over the row's cells."""
+    from docgen.plan_docx import PLAN_TABLE_CAPTION
+
+    side = 2.0
+    table = b.table([side, b.text_width_mm - 2 * side, side], 0)
+    caption = OxmlElement("w:tblCaption")
+    caption.set(qn("w:val"), PLAN_TABLE_CAPTION)
+    table._tbl.tblPr.append(caption)
+    _order_properties(table._tbl.tblPr)
+    size = b.profile["table"]["size"]
+    for rows, bold in (("table.head", True), ("table.body", False)):
+        _tag_row(b, table, f"{{%tr for row in {rows} %}}")
+        row = table.add_row()
+        b.cell_text(row.cells[0], "{%tc for cell in row %}", align=LEFT)
+        b.cell_text(row.cells[1], "{{r cell }}", size=size, bold=bold, align=LEFT)
+        b.cell_text(row.cells[2], "{%tc endfor %}", align=LEFT)
+        if bold:
+            b.repeat_header(row)
+        b.no_split(row)
+        _tag_row(b, table, "{%tr endfor %}")
 
 
 def _proposed_table(b: Builder) -> None:

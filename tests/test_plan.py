@@ -7,9 +7,12 @@ every paragraph of the seed body must appear in the output, in order.
 from __future__ import annotations
 
 import re
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from docgen.compose.plan import plan_context
 from docgen.papers import load_plan_outline, write_plan
@@ -17,7 +20,7 @@ from docgen.plan_model import PlanOutline, number_label
 from docgen.validate import validate_path
 
 from .conftest import INPUTS, ROOT, STATE_EXAMPLE
-from .test_dossier import docx_text
+from .test_dossier import W, docx_text
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -174,7 +177,6 @@ signature: {authority: KT. GIÁM ĐỐC, position: PHÓ GIÁM ĐỐC, name: Lê 
         "- Thực hiện: Các sở, ban, ngành.",
         "- Thời gian: Trước ngày 31/3/2026.",
         "1.1. Lập danh sách",
-        "1 Đề án ban hành ngày 05/12/2025.",
     ]:
         assert line in text.splitlines(), line
 
@@ -336,3 +338,143 @@ def test_the_seeds_are_written_with_numbering_and_roles_not_typed_labels() -> No
         text = (INPUTS / f"{name}.yaml").read_text(encoding="utf-8")
         assert "label:" not in text, name
         assert "timeline:" in text and "numbering:" in text, name
+
+
+# --- Header, line breaks, recipients, tight lists, keep-with-next, tables, annexes, footnotes ---
+
+_FULL = """
+kind: plan
+issuer: {issuer_kind: Đảng, parent_body: "", issuing_body: THÀNH ỦY HÀ NỘI, body_symbol: TU,
+         place: Hà Nội}
+number: 12
+date: 03/2024
+subject: "luân chuyển cán bộ\\nnăm 2024 - 2025"
+tight: true
+preamble: ["Căn cứ Quy định số 65-QĐ/TW[^1] của Bộ Chính trị;"]
+parts:
+  - heading: MỤC ĐÍCH, YÊU CẦU
+    paragraphs: ["- ý một", "- ý hai", "Đoạn thường.\\nDòng thứ hai."]
+  - heading: NỘI DUNG
+    items:
+      - heading: Rà soát[^2]
+        table:
+          header: [STT, Chức danh, Số lượng]
+          rows: [[1, Bí thư, 2], [2, Phó Bí thư, 3]]
+closing: ["Đoạn cuối."]
+footnotes:
+  - Quy định số 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ.
+  - Theo **Hướng dẫn** số 01-HD/BTCTW.
+recipients: ["- Ban Tổ chức Trung ương,\\n    Vụ Địa phương I (b/c),", "- Lưu VP."]
+signature: {authority: T/M BAN THƯỜNG VỤ, position: BÍ THƯ, name: Nguyễn Văn A}
+annexes:
+  - subject: Danh sách chức danh luân chuyển
+    paragraphs: [Kèm theo Kế hoạch số 12-KH/TU.]
+    table: {header: [STT, Chức danh], rows: [[1, Bí thư]]}
+"""
+
+
+@pytest.fixture(scope="module")
+def full_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("full")
+    (folder / "plan.yaml").write_text(_FULL, encoding="utf-8")
+    written = write_plan(folder / "plan.yaml", folder / "out", formats=("docx", "pdf"))
+    return {path.suffix: path for path in written}
+
+
+def _part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def _pdf_lines(path: Path) -> list[list[tuple[float, str]]]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [
+            [(line["top"], line["text"]) for line in page.extract_text_lines()]
+            for page in pdf.pages
+        ]
+
+
+def test_a_header_without_parent_body_has_no_parent_line(full_plan: dict[str, Path]) -> None:
+    first = docx_text(full_plan[".docx"]).splitlines()[0]
+    assert first.startswith("THÀNH ỦY HÀ NỘI / *")
+    assert _pdf_lines(full_plan[".pdf"])[0][0][1].startswith("THÀNH ỦY HÀ NỘI")
+
+
+def test_line_breaks_are_kept_in_docx_and_pdf(full_plan: dict[str, Path]) -> None:
+    document = _part(full_plan[".docx"], "word/document.xml")
+    assert re.search(r"luân chuyển cán bộ</w:t>\s*<w:br/>\s*<w:t[^>]*>năm 2024", document)
+    texts = [text for _, text in _pdf_lines(full_plan[".pdf"])[0]]
+    assert "luân chuyển cán bộ" in texts and "năm 2024 - 2025" in texts
+    assert "Dòng thứ hai." in texts
+
+
+def test_a_recipient_continues_on_an_indented_line(full_plan: dict[str, Path]) -> None:
+    document = _part(full_plan[".docx"], "word/document.xml")
+    assert "<w:br/>" in document.split("Ban Tổ chức Trung ương,")[1][:80]
+    assert "\u00a0\u00a0\u00a0\u00a0Vụ Địa phương I (b/c)," in document
+    lines = _pdf_lines(full_plan[".pdf"])[0]
+    continuation = next(top for top, text in lines if text.startswith("Vụ Địa phương"))
+    assert any(text.startswith("- Ban Tổ chức") and top < continuation for top, text in lines)
+
+
+def test_tight_list_lines_have_no_space_after_and_the_last_block_keeps_with_the_signature(
+    full_plan: dict[str, Path],
+) -> None:
+    root = etree.fromstring(_part(full_plan[".docx"], "word/document.xml").encode())
+    paragraphs = {
+        "".join(p.itertext()): p for p in root.iter(f"{W}p") if "".join(p.itertext()).strip()
+    }
+    assert paragraphs["- ý một"].find(f"{W}pPr/{W}spacing").get(f"{W}after") == "0"
+    assert paragraphs["Đoạn cuối."].find(f"{W}pPr/{W}keepNext") is not None
+    signature = next(t for t in root.iter(f"{W}tbl") if "Nơi nhận" in "".join(t.itertext()))
+    assert signature.find(f"{W}tr/{W}trPr/{W}cantSplit") is not None
+
+
+def test_an_item_table_and_an_annex_after_the_signature(full_plan: dict[str, Path]) -> None:
+    text = docx_text(full_plan[".docx"])
+    assert "STT | Chức danh | Số lượng" in text and "2 | Phó Bí thư | 3" in text
+    assert text.index("Nguyễn Văn A") < text.index("PHỤ LỤC") < text.index("STT | Chức danh\n")
+    root = etree.fromstring(_part(full_plan[".docx"], "word/document.xml").encode())
+    table = next(t for t in root.iter(f"{W}tbl") if "Số lượng" in "".join(t.itertext()))
+    assert table.find(f"{W}tr/{W}trPr/{W}tblHeader") is not None
+    widths = {col.get(f"{W}w") for col in table.iter(f"{W}gridCol")}
+    assert len(list(table.iter(f"{W}gridCol"))) == 3 and len(widths) == 1
+    pages = _pdf_lines(full_plan[".pdf"])
+    assert [text for _, text in pages[-1]][1:3] == ["PHỤ LỤC", "Danh sách chức danh luân chuyển"]
+
+
+def test_docx_footnotes_are_a_real_footnotes_part(full_plan: dict[str, Path]) -> None:
+    document = _part(full_plan[".docx"], "word/document.xml")
+    notes = _part(full_plan[".docx"], "word/footnotes.xml")
+    assert document.count("<w:footnoteReference") == 2 and "[^" not in document
+    assert "Quy định số 65-QĐ/TW ngày 28/4/2022" not in document
+    assert "Quy định số 65-QĐ/TW ngày 28/4/2022" in notes and "<w:footnoteRef/>" in notes
+    assert "footnotes.xml" in _part(full_plan[".docx"], "word/_rels/document.xml.rels")
+    assert "footnotes+xml" in _part(full_plan[".docx"], "[Content_Types].xml")
+
+
+def _foot_of_citing_page(pages: list[list[tuple[float, str]]]) -> None:
+    """Each footnote's text is on the page of its mark, below every line of the body."""
+    for mark, note in (("65-QĐ/TW1", "Quy định số 65-QĐ/TW ngày"), ("soát2", "Theo Hướng dẫn")):
+        page = next(p for p in pages if any(mark in text.replace(" ", "") for _, text in p))
+        cited = next(top for top, text in page if mark in text.replace(" ", ""))
+        at = next(top for top, text in page if note in text)
+        body = [top for top, text in page if "Nguyễn Văn A" in text or "Đoạn cuối" in text]
+        assert at > cited and all(at > top for top in body), (mark, at, cited)
+
+
+def test_pdf_footnotes_are_at_the_foot_of_the_page_citing_them(full_plan: dict[str, Path]) -> None:
+    _foot_of_citing_page(_pdf_lines(full_plan[".pdf"]))
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_docx_footnotes_are_at_the_foot_of_the_page_in_libreoffice(
+    full_plan: dict[str, Path], tmp_path: Path
+) -> None:
+    from docgen.pdf import libreoffice_pdfs
+
+    pdf = libreoffice_pdfs({"plan.docx": full_plan[".docx"].read_bytes()})["plan.pdf"]
+    (tmp_path / "plan.pdf").write_bytes(pdf)
+    _foot_of_citing_page(_pdf_lines(tmp_path / "plan.pdf"))

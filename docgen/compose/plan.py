@@ -45,6 +45,7 @@ from docgen.plan_model import (
     PlanItem,
     PlanOutline,
     PlanSignature,
+    PlanTable,
     RoleStyle,
     number_label,
 )
@@ -67,7 +68,9 @@ _MARK = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|\[\^(\w+)\]")
 
 
 def rich_text(text: str, *, bold: bool = False) -> RichText:
-    """Text with inline marks as a docxtpl RichText: **bold**, *italic*, [^n] superscript."""
+    """Text with inline marks as a docxtpl RichText: **bold**, *italic*, and [^n] as a superscript
+    run "[^n]", the place holder docgen.plan_docx turns into a footnote reference (and the PDF
+    template into a footnote)."""
     rich = RichText()
     position = 0
     for match in _MARK.finditer(text):
@@ -78,7 +81,7 @@ def rich_text(text: str, *, bold: bool = False) -> RichText:
         elif match.group(2) is not None:
             rich.add(match.group(2), italic=True, bold=bold or None)
         else:
-            rich.add(match.group(3), superscript=True)
+            rich.add(f"[^{match.group(3)}]", superscript=True)
         position = match.end()
     if position < len(text) or not text:
         rich.add(text[position:], bold=bold or None)
@@ -92,7 +95,7 @@ class _Blocks:
     out: list[RichText]
     headings: set[int]
     listed: set[int]
-    notes: dict[str, int]
+    tables: dict[int, dict[str, list[list[RichText]]]]
 
 
 def _numbering(outline: PlanOutline) -> tuple[str, ...]:
@@ -192,6 +195,9 @@ def _blocks(
                 if item_style.bullet:
                     into.listed.add(len(out))
                 out.append(rich_text(f"{item_style.bullet} {line}".strip()))
+        if item.table is not None:
+            into.tables[len(out)] = _table(item.table)
+            out.append(RichText())
         if item.numbering:
             sub_scheme, sub_level, sub_chain = tuple(item.numbering), 0, []
         else:
@@ -203,16 +209,62 @@ def _blocks(
                 out.append(rich_text(f"{number} {line}".strip()))
 
 
-def plan_context(outline: PlanOutline) -> dict[str, Any]:
-    """The context of the plan template."""
-    issuer = outline.issuer
-    into = _Blocks([rich_text(p) for p in outline.preamble], set(), set(), {})
-    _blocks(outline.parts, _numbering(outline), 0, [], outline.role_style, into)
-    blocks = into.out
-    blocks.extend(rich_text(p) for p in outline.closing)
+def _table(table: PlanTable) -> dict[str, list[list[RichText]]]:
+    """A table of the outline for the template: header rows and body rows of RichText cells."""
+    head = [[rich_text(cell, bold=True) for cell in table.header]] if table.header else []
+    return {"head": head, "body": [[rich_text(cell) for cell in row] for row in table.rows]}
+
+
+def _body(
+    paragraphs: list[str], items: list[PlanItem], scheme: tuple[str, ...], style: RoleStyle
+) -> dict[str, list[Any]]:
+    """Paragraphs then numbered items as the template's blocks, with per block: keeps with the
+    next (a heading, format.md "Pagination"), a list line (tight lists) and its table or None."""
+    into = _Blocks([rich_text(p) for p in paragraphs], set(), set(), {})
+    _blocks(items, scheme, 0, [], style, into)
+    count = range(len(into.out))
     return {
-        # Per block: a heading keeps with the block after it (format.md, "Pagination").
-        "keep_with_next": [i in into.headings for i in range(len(blocks))],
+        "blocks": into.out,
+        "keep_with_next": [i in into.headings for i in count],
+        "tight": [i in into.listed for i in count],
+        "tables": [into.tables.get(i) for i in count],
+    }
+
+
+def _recipient(line: str) -> RichText:
+    """A Nơi nhận line; the lines after a line break continue it, indented as written (leading
+    spaces kept as no-break spaces, which neither Word nor the PDF collapse)."""
+    first, *rest = line.split("\n")
+    kept = [re.sub(r"^[ \t]+", lambda m: "\u00a0" * len(m.group()), part) for part in rest]
+    return rich_text("\n".join([first, *kept]))
+
+
+def plan_context(outline: PlanOutline) -> dict[str, Any]:
+    """The context of the plan template: header, subject, the body's blocks (preamble, parts,
+    closing), footnotes (each opening with its mark), Nơi nhận, signature and annexes."""
+    issuer = outline.issuer
+    scheme = _numbering(outline)
+    body = _body(outline.preamble, outline.parts, scheme, outline.role_style)
+    closing = [rich_text(p) for p in outline.closing]
+    body["blocks"] += closing
+    body["keep_with_next"] += [False] * len(closing)
+    body["tight"] += [False] * len(closing)
+    body["tables"] += [None] * len(closing)
+    if not outline.tight:
+        body["tight"] = [False] * len(body["blocks"])
+    annexes = []
+    for annex in outline.annexes:
+        part = _body(annex.paragraphs, annex.items, scheme[1:] or scheme, outline.role_style)
+        if annex.table is not None:
+            part["blocks"].append(RichText())
+            part["keep_with_next"].append(False)
+            part["tight"].append(False)
+            part["tables"].append(_table(annex.table))
+        if not outline.tight:
+            part["tight"] = [False] * len(part["blocks"])
+        annexes.append({"title": annex.title, "subject": annex.subject or "", **part})
+    return {
+        **body,
         "parent_body": issuer.parent_body or "",
         "issuing_body": issuer.issuing_body,
         "number_symbol": number_symbol(
@@ -220,16 +272,16 @@ def plan_context(outline: PlanOutline) -> dict[str, Any]:
         ),
         "place_date": place_date(issuer.place, outline.date),
         "subject": outline.subject,
-        "blocks": blocks,
         "footnotes": [
             rich_text(f"[^{i}] {text}") for i, text in enumerate(outline.footnotes, start=1)
         ],
-        "recipients": [rich_text(line) for line in outline.recipients],
+        "recipients": [_recipient(line) for line in outline.recipients],
         "signature": {
             "authority": outline.signature.authority or "",
             "position": outline.signature.position,
             "name": outline.signature.name,
         },
+        "annexes": annexes,
     }
 
 
