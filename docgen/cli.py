@@ -187,12 +187,26 @@ def init(path: Path, force: bool) -> None:
     is_flag=True,
     help="Print the schema of the audit record decisions.json instead (docs/decisions.schema.json).",
 )
-def schema(record: bool) -> None:
+@click.option(
+    "--plan",
+    is_flag=True,
+    help="Print the schema of a plan outline (kind: plan) instead (docs/plan.schema.json).",
+)
+def schema(record: bool, plan: bool) -> None:
     """Print the JSON Schema of the YAML/JSON form of a round.
 
     With --record, the schema of decisions.json, the audit record written with every dossier
-    (published as docs/decisions.schema.json).
+    (published as docs/decisions.schema.json). With --plan, the schema of a plan outline, the
+    YAML that `docgen plan` takes for any plan (published as docs/plan.schema.json; fields
+    explained in docs/ke-hoach.md).
     """
+    if record and plan:
+        raise click.UsageError(_("give --record or --plan, not both"))
+    if plan:
+        from docgen.plan_model import plan_schema
+
+        click.echo(json.dumps(plan_schema(), ensure_ascii=False, indent=2))
+        return
     if record:
         from docgen.audit import record_schema
 

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from docgen.errors import InputError, Location, Problem, Report
 from docgen.i18n import N_, _
-from docgen.plan_model import PlanOutline
+from docgen.plan_model import PlanOutline, found_phrase
+from docgen.values import quoted
 
 __all__ = ["OutlineLocation", "field_path", "load_outline", "outline_problems", "read_outline"]
 
@@ -21,7 +22,7 @@ __all__ = ["OutlineLocation", "field_path", "load_outline", "outline_problems", 
 @dataclass(frozen=True)
 class OutlineLocation(Location):
     """A place in an outline file: the file and a field path such as ``parts[2].items[1].label``
-    (1-based items); sorted in the order of the file (``order``)."""
+    (1-based items); sorted by ``order``, the order of the outline's fields (pydantic's)."""
 
     path: str = ""
     order: tuple[int, ...] = ()
@@ -70,20 +71,6 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return text
 
 
-def _found(value: Any) -> str:
-    from docgen.values import quoted
-
-    if isinstance(value, bool):
-        return _("yes/no ({value})").format(value=str(value).lower())
-    if isinstance(value, int | float):
-        return _("a number ({value})").format(value=value)
-    if isinstance(value, dict):
-        return _("a group of named fields")
-    if isinstance(value, list):
-        return _("a list of {count} items").format(count=len(value))
-    return quoted(value)
-
-
 _EXPECTED = {
     "string_type": N_("text"),
     "bool_type": N_("true or false"),
@@ -103,28 +90,25 @@ def outline_problems(file: str, error: ValidationError) -> list[Problem]:
     from docgen.values import BadValue
 
     problems = []
-    for error_dict in error.errors():
+    for index, error_dict in enumerate(error.errors()):
         loc = tuple(error_dict.get("loc") or ())
-        where = OutlineLocation(
-            file,
-            path=field_path(loc),
-            order=tuple(p + 1 if isinstance(p, int) else 0 for p in loc),
-        )
+        where = OutlineLocation(file, path=field_path(loc), order=(index,))
         kind = str(error_dict.get("type", ""))
         value = error_dict.get("input")
         cause = (error_dict.get("ctx") or {}).get("error")
+        field = str(getattr(cause, "field", None) or "")
+        if not where.path and field:
+            where = OutlineLocation(file, path=field, order=(10**6,))
         if kind == "missing" or (isinstance(cause, BadValue) and not cause.found):
             expected = cause.expected if isinstance(cause, BadValue) else ""
-            problems.append(
-                Problem(where, message("E0302"), _(expected) if expected else "", code="E0302")
-            )
+            problems.append(Problem(where, message("E0302"), expected, code="E0302"))
             continue
         if kind == "extra_forbidden":
             problems.append(
                 Problem(
                     where,
                     message("E0305"),
-                    found=_found(str(loc[-1])) if loc else "",
+                    found=quoted(str(loc[-1])) if loc else "",
                     hint=_("docs/ke-hoach.md lists the fields; `docgen schema --plan` prints them"),
                     code="E0305",
                 )
@@ -133,16 +117,16 @@ def outline_problems(file: str, error: ValidationError) -> list[Problem]:
         if isinstance(cause, BadValue):
             expected, found = cause.expected, cause.found
         else:
-            expected = _EXPECTED.get(kind, "")
+            expected = _(_EXPECTED[kind]) if kind in _EXPECTED else ""
             if kind == "literal_error":
                 choices = (error_dict.get("ctx") or {}).get("expected", "")
                 expected = expected.format(choices=choices)
-            found = _found(value)
+            found = found_phrase(value)
         problems.append(
             Problem(
                 where,
                 message("E0301"),
-                _(expected) if expected else "",
+                expected,
                 found,
                 severity=Severity.ERROR,
                 code="E0301",

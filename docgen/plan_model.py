@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 
+from docgen.i18n import _, ngettext
 from docgen.models import (
     IssuerKindValue,
     Model,
@@ -36,28 +37,34 @@ def _paragraphs(value: Any) -> list[str]:
 
 def _outline_text(value: Any) -> Any:
     """Text of an outline, never a number read as one: ``label: 1.`` that a YAML reader made 1.0
-    would print "1.0". The outline reader keeps plain YAML scalars as text (docgen.papers), so a
-    number here comes from JSON: refused, with the quotes to add."""
+    would print "1.0". The outline reader keeps plain YAML scalars as text (docgen.plan_load), so
+    a number here comes from JSON: refused, with the quotes to add."""
     if value is None or isinstance(value, str):
         return None if value is None or is_blank(value) else normalize_text(value)
-    if isinstance(value, bool):
-        raise BadValue("text", shown=_found("yes/no", value))
-    if isinstance(value, int | float):
-        raise BadValue("text", shown=_found("a number", value))
-    if isinstance(value, dict):
-        raise BadValue("text", shown="a group of named fields")
-    if isinstance(value, list | tuple):
-        raise BadValue("text", shown=f"a list of {len(value)} item{'s' if len(value) != 1 else ''}")
+    if isinstance(value, bool | int | float | dict | list | tuple):
+        raise BadValue(_("text"), shown=found_phrase(value))
     return normalize_text(str(value))
 
 
-def _found(what: str, value: Any) -> str:
-    return f"{what} ({quoted(str(value))}; write it in quotes)"
+def found_phrase(value: Any) -> str:
+    """What a value is, for a message: “text” quoted, "a number (1.0; write it in quotes)",
+    "yes/no (true)", "a list of 2 items", "a group of named fields"."""
+    if isinstance(value, bool):
+        return _("yes/no ({value}; write it in quotes)").format(value=str(value).lower())
+    if isinstance(value, int | float):
+        return _("a number ({value}; write it in quotes)").format(value=value)
+    if isinstance(value, dict):
+        return _("a group of named fields")
+    if isinstance(value, list | tuple):
+        return ngettext("a list of {count} item", "a list of {count} items", len(value)).format(
+            count=len(value)
+        )
+    return quoted(value)
 
 
 def _required(value: Any) -> Any:
     if value is None:
-        raise BadValue("text")
+        raise BadValue(_("text"))
     return value
 
 
@@ -88,7 +95,7 @@ def _pattern(value: Any) -> Any:
     without a counter, a fixed mark ("-", "+")."""
     text = _outline_text(value)
     if text is None:
-        raise BadValue("a numbering pattern such as “I-”, “1.”, “1.1.”, “a)” or “(1)”")
+        raise BadValue(_("a numbering pattern such as “I-”, “1.”, “1.1.”, “a)” or “(1)”"))
     return text
 
 
@@ -114,6 +121,7 @@ __all__ = [
     "RoleLabels",
     "RoleStyle",
     "number_label",
+    "plan_schema",
 ]
 
 
@@ -141,11 +149,24 @@ def number_label(pattern: str, chain: list[int]) -> str:
     return pattern[: match.start()] + counter + pattern[match.end() :]
 
 
+PlanIssuerKind = Annotated[
+    IssuerKindValue,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": ["Đảng", "Nhà nước", "party", "state"],
+            "description": "Khối: Đảng (Party layout, Hướng dẫn 36-HD/VPTW) or Nhà nước (State "
+            "layout, Nghị định 30/2020/NĐ-CP)",
+        }
+    ),
+]
+
+
 class PlanIssuer(Model):
     """Who issues the plan: the header of format.md. ``parent_body`` (cơ quan cấp trên) empty or
     missing: the header has no parent line (a Thành ủy directly under the Central Committee)."""
 
-    issuer_kind: IssuerKindValue
+    issuer_kind: PlanIssuerKind
     parent_body: PlanText = None
     issuing_body: RequiredText
     body_symbol: RequiredText
@@ -269,12 +290,18 @@ class PlanOutline(Model):
         marks = [m for text in _texts(self) for m in re.findall(r"\[\^(\w+)\]", text)]
         expected = [str(n) for n in range(1, len(self.footnotes) + 1)]
         if marks != expected:
-            shown = ", ".join(f"[^{m}]" for m in marks) or "none"
-            wanted = ", ".join(f"[^{m}]" for m in expected) or "none"
-            raise BadValue(
-                f"each footnote cited once, in order ({wanted}): footnotes[n] is the text of [^n]",
-                shown=f"marks {shown} for {len(self.footnotes)} footnotes",
+            shown = ", ".join(f"[^{m}]" for m in marks) or _("no mark")
+            wanted = ", ".join(f"[^{m}]" for m in expected) or _("no mark")
+            problem = BadValue(
+                _("the marks {marks} in the text, each once and in this order").format(
+                    marks=wanted
+                ),
+                shown=_("{marks} for {count} footnotes").format(
+                    marks=shown, count=len(self.footnotes)
+                ),
             )
+            problem.field = "footnotes"  # type: ignore[attr-defined]
+            raise problem
         return self
 
 
@@ -309,3 +336,14 @@ class PlanSettings(Model):
     purposes: Paragraphs = Field(default_factory=list)
     organisation: Paragraphs = Field(default_factory=list)
     deadline: OptionalDate = None
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a plan outline, from ``PlanOutline`` (published as
+    docs/plan.schema.json; ``docgen schema --plan``)."""
+    schema = PlanOutline.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "docgen plan outline",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }

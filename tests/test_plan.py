@@ -6,14 +6,17 @@ every paragraph of the seed body must appear in the output, in order.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
+from docgen.cli import main
 from docgen.compose.plan import plan_context
 from docgen.papers import load_plan_outline, write_plan
 from docgen.plan_model import PlanOutline, number_label
@@ -478,3 +481,98 @@ def test_docx_footnotes_are_at_the_foot_of_the_page_in_libreoffice(
     pdf = libreoffice_pdfs({"plan.docx": full_plan[".docx"].read_bytes()})["plan.pdf"]
     (tmp_path / "plan.pdf").write_bytes(pdf)
     _foot_of_citing_page(_pdf_lines(tmp_path / "plan.pdf"))
+
+
+# --- Errors in the outline's own terms; the published schema --------------------------------
+
+
+def test_outline_errors_name_field_paths_and_types_all_at_once(tmp_path: Path) -> None:
+    source = tmp_path / "bad.yaml"
+    source.write_text(
+        """kind: plan
+issuer: {issuer_kind: Đảng, issuing_body: THÀNH ỦY X, body_symbol: TU, place: X}
+subject: Thử
+role_style: {bullet: "*"}
+tight: maybe
+parts:
+  - heading: A
+    items: [{text: ok}, {label: [1], text: {a: 1}}, {txt: x}]
+signature: {position: BÍ THƯ}
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["plan", str(source), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "6 errors, 0 warnings"
+    expected = [
+        "parts[1].items[2].label: error: invalid value; expected text, found a list of 1 item",
+        "parts[1].items[2].text: error: invalid value; expected text, found a group of named fields",
+        "parts[1].items[3].txt: error: unknown field, found “txt”",
+        "role_style.bullet: error: invalid value; expected one of '-', '+', '' or 'numbered', "
+        "found “*”",
+        "signature.name: error: required value is missing",
+        "tight: error: invalid value; expected true or false, found “maybe”",
+    ]
+    for text in expected:
+        assert any(f"bad.yaml, {text}" in line for line in lines), text
+    for word in ("sheet", "column", "row", "[0]"):
+        assert word not in result.output, word
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("json_value", "found"),
+    [
+        ("1.0", "a number (1.0; write it in quotes)"),
+        ("true", "yes/no (true; write it in quotes)"),
+        ('["a", "b"]', "a list of 2 items"),
+    ],
+)
+def test_a_json_label_that_is_not_text_is_refused_with_the_type_found(
+    tmp_path: Path, json_value: str, found: str
+) -> None:
+    source = tmp_path / "plan.json"
+    source.write_text(
+        '{"kind": "plan", "issuer": {"issuer_kind": "Đảng", "issuing_body": "X", '
+        '"body_symbol": "TU", "place": "X"}, "subject": "S", '
+        f'"parts": [{{"text": "a"}}, {{"label": {json_value}, "text": "b"}}], '
+        '"signature": {"position": "P", "name": "N"}}',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["plan", str(source), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"plan.json, parts[2].label: error: invalid value; expected text, found {found}" in (
+        result.output
+    )
+
+
+def test_footnote_marks_must_cite_each_footnote_once_in_order(tmp_path: Path) -> None:
+    source = tmp_path / "notes.yaml"
+    source.write_text(
+        _HEAD.replace("KIND", "Đảng").replace("subject: Thử", "subject: Thử[^2]")
+        + 'parts: [{text: "a[^1]"}]\nfootnotes: [x, y]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["plan", str(source), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert (
+        "notes.yaml, footnotes: error: invalid value; expected the marks [^1], [^2] in the text, "
+        "each once and in this order, found [^2], [^1] for 2 footnotes"
+    ) in result.output
+
+
+def test_docgen_schema_plan_prints_the_published_schema() -> None:
+    result = CliRunner().invoke(main, ["schema", "--plan"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (ROOT / "docs" / "plan.schema.json").read_text(encoding="utf-8"), (
+        "docs/plan.schema.json is out of date: `.venv/bin/docgen schema --plan > "
+        "docs/plan.schema.json`"
+    )
+    schema = json.loads(result.output)
+    assert schema["title"] == "docgen plan outline"
+    item = schema["$defs"]["PlanItem"]["properties"]
+    assert {"label", "numbering", "timeline", "role_style", "table", "items"} <= set(item)
+    assert "Đảng" in schema["$defs"]["PlanIssuer"]["properties"]["issuer_kind"]["enum"]
+    assert "parent_body" not in schema["$defs"]["PlanIssuer"]["required"]
