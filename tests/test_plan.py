@@ -576,3 +576,14 @@ def test_docgen_schema_plan_prints_the_published_schema() -> None:
     assert {"label", "numbering", "timeline", "role_style", "table", "items"} <= set(item)
     assert "Đảng" in schema["$defs"]["PlanIssuer"]["properties"]["issuer_kind"]["enum"]
     assert "parent_body" not in schema["$defs"]["PlanIssuer"]["required"]
+
+
+def test_the_field_reference_names_every_field_of_the_outline() -> None:
+    reference = (ROOT / "docs" / "ke-hoach.md").read_text(encoding="utf-8")
+    schema = json.loads((ROOT / "docs" / "plan.schema.json").read_text(encoding="utf-8"))
+    fields = set(schema["properties"])
+    for model in schema["$defs"].values():
+        fields |= set(model.get("properties", {}))
+    missing = sorted(name for name in fields if f"`{name}`" not in reference)
+    assert not missing, f"docs/ke-hoach.md does not explain: {missing}"
+    assert "(ke-hoach.md)" in (ROOT / "docs" / "huong-dan.md").read_text(encoding="utf-8")
