@@ -59,11 +59,21 @@ GIVEN = [
 
 
 def make_round(seed: int, people: int, titles: int) -> dict[str, Any]:
-    """A review round of ``people`` invented cadres and ``titles`` titles (4 built-in steps)."""
+    """A review round of ``people`` invented cadres and ``titles`` titles (4 built-in steps),
+    complete: every title has 2 to 4 candidates (``people`` ≥ 2 × ``titles``), whatever the size.
+    Head titles draw on deputies, deputy titles on staff; the first cadres are made deputies or
+    staff as the titles need, the others every third a deputy."""
     rng = random.Random(seed)
+    per_title = max(2, min(4, people // max(1, titles)))
+    heads = (titles + 1) // 2
     cadres = []
     for index in range(people):
-        deputy = index % 3 == 0
+        if index < per_title * heads:
+            deputy = True
+        elif index < per_title * titles:
+            deputy = False
+        else:
+            deputy = index % 3 == 0
         cadres.append(
             {
                 "code": f"U{seed}-{index:05d}",
@@ -87,7 +97,7 @@ def make_round(seed: int, people: int, titles: int) -> dict[str, Any]:
         pool = deputies if head else staff
         source = "Phó Trưởng phòng" if head else "Chuyên viên"
         title_rows.append({"name": name, "quota": 2, "source_1": [source]})
-        candidates = [pool.pop() for _ in range(min(4, len(pool)))]
+        candidates = [pool.pop(0) for _ in range(min(per_title, len(pool)))]
         for position, cadre in enumerate(candidates):
             results.append(
                 {"step": 2, "title": name, "person": cadre["code"], "votes_for": 20 - position}
