@@ -168,7 +168,11 @@ def check_docx(path: Path, kind: IssuerKind, role: str | None = None) -> list[st
         fail(_check_tables(document, role))
         fail(_check_top(document, rules, dated=False, numbered=False))
         return failures
-    fail(_check_top(document, rules, dated=role != "minutes", numbered=True))
+    fail(
+        _check_top(
+            document, rules, dated=role != "minutes", numbered=True, parent_optional=role == "plan"
+        )
+    )
     fail(_check_title(document, rules))
     fail(_check_signature(document, rules, recipients=role != "minutes"))
     fail(_check_tables(document, role))
@@ -176,16 +180,26 @@ def check_docx(path: Path, kind: IssuerKind, role: str | None = None) -> list[st
 
 
 def _check_top(
-    document: Any, rules: dict[str, Any], *, dated: bool, numbered: bool
+    document: Any,
+    rules: dict[str, Any],
+    *,
+    dated: bool,
+    numbered: bool,
+    parent_optional: bool = False,
 ) -> Iterator[str]:
+    """The header. ``parent_optional``: a plan whose body has no parent (a Thành ủy directly
+    under the Central Committee) has the issuing body alone (issue 12)."""
     table = document.tables[0]
     left, right = table.rows[0].cells
-    paragraphs = [p for p in left.paragraphs if p.text.strip()]
-    if len(paragraphs) < 2:
+    paragraphs = [p for p in left.paragraphs if p.text.strip() and p.text.strip() != "*"]
+    if parent_optional and len(paragraphs) == 1:
+        yield from _check_element("header issuing body", paragraphs[0], rules["issuing"], document)
+    elif len(paragraphs) < 2:
         yield "header: parent and issuing body lines missing"
         return
-    yield from _check_element("header parent body", paragraphs[0], rules["parent"], document)
-    yield from _check_element("header issuing body", paragraphs[1], rules["issuing"], document)
+    else:
+        yield from _check_element("header parent body", paragraphs[0], rules["parent"], document)
+        yield from _check_element("header issuing body", paragraphs[1], rules["issuing"], document)
     star = [p for p in left.paragraphs if p.text.strip() == "*"]
     if rules["motto"] is None and not star:
         yield "header: the star under the Party body is missing"
@@ -208,7 +222,8 @@ def _check_top(
         yield f"number and symbol “{number}” do not have the prescribed form"
     date_paragraphs = [p for p in date_cell.paragraphs if p.text.strip()]
     if dated:
-        if not date_paragraphs or not re.search(r", ngày .*tháng .*năm", date_paragraphs[0].text):
+        # \s: a day, month or year left blank for the registry prints no-break spaces.
+        if not date_paragraphs or not re.search(r", ngày\s.*tháng\s.*năm", date_paragraphs[0].text):
             yield "place and date line missing"
         else:
             yield from _check_element(
@@ -227,7 +242,8 @@ def _check_title(document: Any, rules: dict[str, Any]) -> Iterator[str]:
 
 
 def _check_signature(document: Any, rules: dict[str, Any], *, recipients: bool) -> Iterator[str]:
-    table = document.tables[-1]
+    # The last table but a plan's annex tables (docgen.plan_docx): the signature block.
+    table = [t for t in document.tables if "docgen-plan-table" not in t._tbl.xml][-1]
     left, right = table.rows[0].cells[0], table.rows[0].cells[-1]
     lines = [p for p in right.paragraphs if p.text.strip()]
     if len(lines) < 2:

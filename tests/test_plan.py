@@ -587,3 +587,17 @@ def test_the_field_reference_names_every_field_of_the_outline() -> None:
     missing = sorted(name for name in fields if f"`{name}`" not in reference)
     assert not missing, f"docs/ke-hoach.md does not explain: {missing}"
     assert "(ke-hoach.md)" in (ROOT / "docs" / "huong-dan.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("date", ["null", "03/2024", "15/03/2024"])
+def test_check_layout_accepts_a_plan_with_its_date_left_for_the_registry(
+    full_plan: dict[str, Path], tmp_path: Path, date: str
+) -> None:
+    """Also without a parent line, with an item table and an annex after the signature."""
+    from docgen.conformance import check_docx
+    from docgen.models import IssuerKind
+
+    source = tmp_path / "plan.yaml"
+    source.write_text(_FULL.replace("date: 03/2024", f"date: {date}"), encoding="utf-8")
+    path = write_plan(source, tmp_path / "out")[0]
+    assert check_docx(path, IssuerKind.PARTY, "plan") == []
