@@ -510,35 +510,7 @@ def write_plan(
     """
     outline = plan_outline_for(path, report)
     paper = Paper("ke-hoach.docx", "plan", "Kế hoạch", plan_context(outline))
-    return write_files(out_dir, _render_plan(paper, outline, formats, engine, templates, report))
-
-
-def _render_plan(
-    paper: Paper,
-    outline: PlanOutline,
-    formats: tuple[str, ...],
-    engine: str,
-    templates: Path | None,
-    report: Report | None,
-) -> list[tuple[str, bytes]]:
-    """The plan's files: its DOCX finished with real footnotes and even item tables
-    (docgen.plan_docx), and its PDF from the HTML twin, or with the libreoffice engine from that
-    finished DOCX (so the footnotes are at the foot of their pages in both)."""
-    from docgen.plan_docx import finish_plan_docx
-
-    kind = outline.issuer.issuer_kind
-    if engine == "libreoffice" and "pdf" in formats:
-        from docgen.pdf import libreoffice_pdfs
-
-        docx = render_papers([paper], kind, ("docx",), engine, templates, report=report)
-        finished = finish_plan_docx(docx[0][1])
-        pdf = libreoffice_pdfs({paper.file_name: finished})
-        return [
-            *([(paper.file_name, finished)] if "docx" in formats else []),
-            *pdf.items(),
-        ]
-    rendered = render_papers([paper], kind, formats, engine, templates, report=report)
-    return [
-        (name, finish_plan_docx(data) if name.endswith(".docx") else data)
-        for name, data in rendered
-    ]
+    rendered = render_papers(
+        [paper], outline.issuer.issuer_kind, formats, engine, templates, report=report
+    )
+    return write_files(out_dir, rendered)

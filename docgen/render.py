@@ -342,7 +342,10 @@ def render_papers(
     """
     root = template_root(templates)
     docx = {
-        p.file_name: render_docx(template_path(root, kind, p.template), p.context) for p in papers
+        p.file_name: _finished(
+            p.template, render_docx(template_path(root, kind, p.template), p.context)
+        )
+        for p in papers
     }
     out: list[tuple[str, bytes]] = []
     pdfs: dict[str, bytes] = {}
@@ -384,6 +387,17 @@ def render_papers(
             )
         out.append((joined_pdf, out_joined))
     return out
+
+
+def _finished(template: str, docx: bytes) -> bytes:
+    """A rendered paper after what docxtpl cannot do: the plan's real footnotes and even item
+    tables (docgen.plan_docx). Every format and engine starts from these bytes (the DOCX
+    written, LibreOffice's PDF of it)."""
+    if template == "plan":
+        from docgen.plan_docx import finish_plan_docx
+
+        return finish_plan_docx(docx)
+    return docx
 
 
 def _join_pdfs(parts: list[bytes], titles: list[str]) -> bytes:
