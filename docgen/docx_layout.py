@@ -67,10 +67,28 @@ def _caption(table: Any) -> str | None:
     return value[len(CAPTION_PREFIX) :] if value.startswith(CAPTION_PREFIX) else None
 
 
-def _span(cell: Any) -> int:
-    properties = _child(cell, _TCPR)
-    span = _child(properties, _GRIDSPAN) if properties is not None else None
-    return int(span.get(_VAL)) if span is not None else 1
+Cell = tuple[Any, Any, Any, int]
+"""A table cell as the layout reads it: the ``w:tc``, its ``w:tcPr`` and ``w:tcW`` (None when
+missing) and its ``w:gridSpan`` (1 when missing)."""
+
+
+def _cells(row: Any) -> list[Cell]:
+    """The cells of ``row``, each read in one pass over its properties."""
+    found = []
+    for cell in row:
+        if cell.tag != _TC:
+            continue
+        properties = _child(cell, _TCPR)
+        width = span = None
+        if properties is not None:
+            for child in properties:
+                tag = child.tag
+                if tag == _TCW and width is None:
+                    width = child
+                elif tag == _GRIDSPAN and span is None:
+                    span = child
+        found.append((cell, properties, width, int(span.get(_VAL)) if span is not None else 1))
+    return found
 
 
 def _keep_next(row: Any) -> None:
@@ -91,17 +109,15 @@ def _is_header(row: Any) -> bool:
     return properties is not None and _child(properties, _TBLHEADER) is not None
 
 
-def _is_group(spans: list[int]) -> bool:
-    """Whether a row with cells of ``spans`` is a group row: its second cell spans columns."""
-    return len(spans) >= 2 and spans[1] > 1
+def _is_group(cells: list[Cell]) -> bool:
+    """Whether a row of ``cells`` is a group row: its second cell spans several columns."""
+    return len(cells) >= 2 and cells[1][3] > 1
 
 
-def _fit_widths(
-    table: Any, name: str, text_width_mm: float, cells: list[list[Any]], spans: list[list[int]]
-) -> None:
-    """Column widths of layout ``name`` on ``table``, whose rows hold ``cells`` of ``spans``."""
+def _fit_widths(table: Any, name: str, text_width_mm: float, rows: list[list[Cell]]) -> None:
+    """Column widths of layout ``name`` on ``table``, whose rows hold the cells ``rows``."""
     layout = TABLES[name]
-    count = max((sum(row) for row in spans), default=0)
+    count = max((sum(cell[3] for cell in row) for row in rows), default=0)
     fixed = len([c for c in layout.columns if not c.repeat])
     if layout.repeat_index is None:
         if count != len(layout.columns):
@@ -117,21 +133,25 @@ def _fit_widths(
         grid.remove(column)
     for width in widths:
         etree.SubElement(grid, _GRIDCOL, {_WIDTH: str(width)})
-    for row_cells, row_spans in zip(cells, spans, strict=True):
+    texts: dict[tuple[int, int], str] = {}
+    for row in rows:
         position = 0
-        for cell, span in zip(row_cells, row_spans, strict=True):
-            width = sum(widths[position : position + span])
+        for cell, properties, cell_width, span in row:
+            text = texts.get((position, span))
+            if text is None:
+                text = texts[position, span] = str(sum(widths[position : position + span]))
             position += span
-            properties = _child(cell, _TCPR)
             if properties is None:
                 properties = etree.Element(_TCPR)
                 cell.insert(0, properties)
-            cell_width = _child(properties, _TCW)
             if cell_width is None:
                 cell_width = etree.Element(_TCW)
                 properties.insert(0, cell_width)
-            cell_width.set(_WIDTH, str(width))
-            cell_width.set(_TYPE, "dxa")
+            # Reading is cheaper than writing in lxml; the template's cells mostly hold the width.
+            if cell_width.get(_WIDTH) != text:
+                cell_width.set(_WIDTH, text)
+            if cell_width.get(_TYPE) != "dxa":
+                cell_width.set(_TYPE, "dxa")
 
 
 def _text_width_mm(body: Any) -> float:
@@ -169,14 +189,13 @@ def apply_layout_xml(root: Any) -> bool:
         if name == SIGNATURE:
             _keep_before(children, index)
             continue
-        rows = list(element.iterchildren(_TR))
-        cells = [list(row.iterchildren(_TC)) for row in rows]
-        spans = [[_span(cell) for cell in row] for row in cells]
+        rows = [row for row in element if row.tag == _TR]
+        cells = [_cells(row) for row in rows]
         if name in TABLES:
-            _fit_widths(element, name, text_width, cells, spans)
+            _fit_widths(element, name, text_width, cells)
         first_data = True
-        for row, row_spans in zip(rows, spans, strict=True):
-            if _is_header(row) or _is_group(row_spans):
+        for row, row_cells in zip(rows, cells, strict=True):
+            if _is_header(row) or _is_group(row_cells):
                 _keep_next(row)
             elif first_data:
                 _keep_next(row)
