@@ -526,6 +526,20 @@ def check_templates_command(workbook: Path | None, templates: Path | None, stric
         sys.exit(EXIT_TEMPLATE)
 
 
+@main.command("copy-templates")
+@click.argument("folder", type=click.Path(path_type=Path))
+def copy_templates_command(folder: Path) -> None:
+    """Copy docgen's templates into FOLDER (new or empty), to edit in Word; use with --templates."""
+    from docgen.template_changes import copy_templates
+
+    written = copy_templates(folder)
+    click.echo(
+        _("copied {count} template files into {folder}; use them with --templates {folder}").format(
+            count=len(written), folder=folder
+        )
+    )
+
+
 @main.command("check-layout")
 @click.argument("documents", nargs=-1, required=True, type=_INPUT)
 def check_layout(documents: tuple[Path, ...]) -> None:

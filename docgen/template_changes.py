@@ -44,6 +44,8 @@ __all__ = [
     "stale_twin_problem",
     "from_word_files",
     "join_pdfs",
+    "TEMPLATE_FOLDERS",
+    "copy_templates",
 ]
 
 _LOG = logging.getLogger(__name__)
@@ -432,3 +434,43 @@ def join_pdfs(parts: list[bytes], titles: list[str]) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+TEMPLATE_FOLDERS = ("state", "party", "html", "profiles")
+"""The sub-folders of a templates folder a maintainer may edit (Word, HTML twins, profiles)."""
+
+
+def copy_templates(target: Path) -> list[Path]:
+    """Copy docgen's own templates (``shipped_root``) into ``target``, a new or empty folder, to
+    edit in Word and use with ``--templates target``; return the files written. Each sub-folder
+    is written by docgen.output.write_files (with its manifest), so a later copy never
+    overwrites a maintainer's edit.
+
+    Raises:
+        EnvironmentProblem: ``target`` exists and is not an empty folder (nothing written), or
+            docgen has no templates to copy, or the disk refuses.
+    """
+    from docgen.output import write_files
+
+    source = shipped_root()
+    if source is None:
+        raise EnvironmentProblem(_("docgen's own templates are not installed with it"))
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise EnvironmentProblem(
+            _("{folder} is not empty: give a new folder to copy the templates into").format(
+                folder=target
+            )
+        )
+    written: list[Path] = []
+    for name in TEMPLATE_FOLDERS:
+        folder = source / name
+        if not folder.is_dir():
+            continue
+        files = [
+            (path.name, path.read_bytes())
+            for path in sorted(folder.iterdir())
+            if path.is_file() and not path.name.startswith(".")
+        ]
+        written += write_files(target / name, files)
+    return written

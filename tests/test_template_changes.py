@@ -282,3 +282,23 @@ def test_unchanged_templates_give_no_warning_and_no_libreoffice(
     result = build_dossier(STATE_WORKBOOK, tmp_path / "out", root, formats=("pdf",))
     assert not [w for w in result.report.warnings if "HTML twin" in w.message]
     assert OLD_HEADING in _text((result.out_dir / "01-to-trinh.pdf").read_bytes())
+
+
+def test_copy_templates_gives_a_folder_docgen_treats_as_unchanged(tmp_path: Path) -> None:
+    """`docgen copy-templates DIR` writes docgen's templates into a new folder; used as
+    --templates they count as unchanged; a folder that is not empty is refused, untouched."""
+    from docgen.template_changes import copy_templates, stale_twin
+
+    folder = tmp_path / "mau"
+    result = CliRunner().invoke(main, ["--lang", "en", "copy-templates", str(folder)])
+    assert result.exit_code == 0, result.output
+    for name in ("state/submission.docx", "party/plan.docx", "html/submission.html"):
+        assert (folder / name).is_file()
+    assert stale_twin(folder, IssuerKind.STATE, "submission") is None
+    again = CliRunner().invoke(main, ["--lang", "en", "copy-templates", str(folder)])
+    assert again.exit_code == 4 and "not empty" in again.output
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "x.txt").write_text("mine")
+    with pytest.raises(EnvironmentProblem):
+        copy_templates(tmp_path / "other")
+    assert [p.name for p in (tmp_path / "other").iterdir()] == ["x.txt"]
