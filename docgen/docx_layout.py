@@ -17,7 +17,7 @@ from lxml import etree
 
 from docgen.layout import CAPTION_PREFIX, TABLES, column_widths_mm
 
-__all__ = ["apply_layout", "apply_layout_xml", "SIGNATURE"]
+__all__ = ["apply_layout", "apply_layout_xml", "apply_layout_body", "SIGNATURE"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{" + W + "}"
@@ -174,8 +174,13 @@ def apply_layout_xml(root: Any) -> bool:
     anything changed.
     """
     body = root.find(f"{_W}body")
-    if body is None:
-        return False
+    return False if body is None else apply_layout_body(body)
+
+
+def apply_layout_body(body: Any) -> bool:
+    """:func:`apply_layout_xml` on the ``w:body`` element ``body`` itself (the tree a renderer
+    builds of a body alone, before it is serialised into the document). Returns whether
+    anything changed."""
     changed = False
     text_width = _text_width_mm(body)
     children = list(body)
