@@ -75,3 +75,13 @@ def rss_mib() -> float:
     import os
 
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+STATE_WORKBOOK = ROOT / "inputs" / "vpubnd-son-la-ra-soat-2022.xlsx"
+
+
+def workbook_papers(path: Path = STATE_WORKBOOK) -> tuple[IssuerKind, list[Paper]]:
+    """Every paper of the dossier of a workbook (by default the State example's .xlsx)."""
+    validated = validate_path(path)
+    assert validated.model is not None and validated.decision is not None
+    return validated.model.info.issuer_kind, plan_documents(validated.model, validated.decision)

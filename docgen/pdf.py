@@ -10,6 +10,9 @@ once per renderer and reused for every document.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 import re
 import shutil
 import subprocess
@@ -25,7 +28,7 @@ from markupsafe import Markup, escape
 
 from docgen.errors import EnvironmentProblem
 from docgen.models import IssuerKind
-from docgen.render import LimitedSandbox
+from docgen.render import LimitedSandbox, Paper
 
 __all__ = [
     "FONT_FAMILIES",
@@ -33,6 +36,8 @@ __all__ = [
     "available_font",
     "libreoffice_pdfs",
     "pdf_renderer",
+    "pdf_workers",
+    "render_pdfs",
     "rich_html",
 ]
 
@@ -234,15 +239,121 @@ class PdfRenderer:
         return html.render(stylesheets=[stylesheet], font_config=self.font_config)
 
     def pdf(
-        self, kind: IssuerKind, template: str, context: dict[str, Any], title: str = ""
+        self,
+        kind: IssuerKind,
+        template: str,
+        context: dict[str, Any],
+        title: str = "",
+        workers: int = 1,
     ) -> bytes:
-        """One document as PDF bytes."""
-        return self.document(kind, template, context, title).write_pdf()
+        """One document as PDF bytes; a long one has its pages drawn by up to ``workers``
+        processes once laid out (docgen.pdf_chunks), with the same pages and text.
+
+        The cyclic garbage collector is paused meanwhile: a laid-out document is a large tree
+        of objects that every collection would walk again (a third of the time of a long table,
+        growing with its length); its cycles are collected afterwards as usual.
+        """
+        from docgen.pdf_chunks import draw_parallel
+
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            document = self.document(kind, template, context, title)
+            if workers > 1:
+                return draw_parallel(document, workers)
+            return bytes(document.write_pdf())
+        finally:
+            if enabled:
+                gc.enable()
 
     def joined(self, documents: list[Any]) -> bytes:
         """Several laid-out documents as one PDF; each keeps its bookmark (its title)."""
         pages = [page for document in documents for page in document.pages]
         return documents[0].copy(pages).write_pdf()
+
+
+WORKERS_VARIABLE = "DOCGEN_PDF_WORKERS"
+"""Environment variable: how many processes set the PDFs of one dossier (1: no pool)."""
+
+
+def pdf_workers() -> int:
+    """Processes for the PDFs of one dossier: DOCGEN_PDF_WORKERS when set (batch sets 1 in its
+    own workers), else 1 inside a daemonic pool worker (which may not fork), else the cores this
+    process may run on."""
+    value = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if multiprocessing.current_process().daemon:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+LONG_ROWS = 120
+"""A table paper with this many rows or more (about 15 pages) is laid out alone, its pages drawn
+in parallel, rather than sent whole to one pool worker."""
+
+_FORKED: tuple[PdfRenderer, IssuerKind, list[Paper]] | None = None
+"""What forked pool workers render: set before the fork, inherited, never pickled."""
+
+
+def _render_forked(index: int) -> bytes:
+    assert _FORKED is not None
+    renderer, kind, papers = _FORKED
+    paper = papers[index]
+    return renderer.pdf(kind, paper.template, paper.context, paper.title)
+
+
+def render_pdfs(
+    renderer: PdfRenderer,
+    kind: IssuerKind,
+    papers: list[Paper],
+    joined: bool = False,
+    workers: int | None = None,
+) -> tuple[dict[str, bytes], bytes | None]:
+    """Every paper as PDF, set in parallel on ``workers`` processes (None: pdf_workers()).
+
+    Returns the PDFs by file name (the paper's name with .pdf), in paper order, and, when
+    ``joined``, all of them as one PDF with a bookmark per paper (None otherwise). The papers go
+    to a pool forked once per call, after the renderer is prepared (stylesheets, fonts and
+    templates inherited, nothing pickled but the PDFs coming back); one paper, or one worker,
+    renders in this process. A long table (LONG_ROWS rows or more) is laid out here and its
+    pages drawn in parallel (docgen.pdf_chunks).
+
+    Raises:
+        TemplateError: a template fails (raised here, from a plain render of that paper).
+    """
+    from docgen.pdf_chunks import join_parts
+
+    global _FORKED
+    count = pdf_workers() if workers is None else max(1, workers)
+    out: dict[int, bytes] = {}
+    if count > 1:
+        for index, paper in enumerate(papers):
+            rows = paper.context.get("rows")
+            if isinstance(rows, list) and len(rows) >= LONG_ROWS:
+                out[index] = renderer.pdf(
+                    kind, paper.template, paper.context, paper.title, workers=count
+                )
+    rest = [i for i in range(len(papers)) if i not in out]
+    if count > 1 and len(rest) > 1:
+        _FORKED = (renderer, kind, papers)
+        try:
+            with multiprocessing.get_context("fork").Pool(min(count, len(rest))) as pool:
+                for index, data in zip(
+                    rest, pool.map(_render_forked, rest, chunksize=1), strict=True
+                ):
+                    out[index] = data
+        except Exception:  # a failing paper fails again below, with its own error
+            pass
+        finally:
+            _FORKED = None
+    for index in range(len(papers)):
+        if index not in out:
+            paper = papers[index]
+            out[index] = renderer.pdf(kind, paper.template, paper.context, paper.title)
+    ordered = [out[i] for i in range(len(papers))]
+    names = {Path(p.file_name).stem + ".pdf": data for p, data in zip(papers, ordered, strict=True)}
+    return names, (join_parts(ordered) if joined and ordered else None)
 
 
 @cache

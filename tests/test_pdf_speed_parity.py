@@ -1,0 +1,175 @@
+"""The fast PDF path (papers set in parallel, long tables drawn in parallel, joined with pypdf)
+gives the pages and text of a plain WeasyPrint render: same page count, same text on every page
+(page numbers included), the bookmarks of the whole dossier, for the State example and a
+300-row summary table."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.dossier import plan_documents
+from docgen.models import IssuerKind
+from docgen.pdf import PdfRenderer, pdf_renderer, pdf_workers, render_pdfs
+from docgen.pdf_chunks import draw_parallel, page_runs
+from docgen.render import Paper, template_root
+from docgen.validate import validate_path
+
+from .conftest import STATE_EXAMPLE
+
+
+def _texts(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _plain(renderer: PdfRenderer, kind: IssuerKind, paper: Paper) -> bytes:
+    """What WeasyPrint alone writes for the paper: one layout, one write_pdf, in this process."""
+    return bytes(renderer.document(kind, paper.template, paper.context, paper.title).write_pdf())
+
+
+@pytest.fixture(scope="module")
+def renderer() -> PdfRenderer:
+    return pdf_renderer(template_root(None))
+
+
+@pytest.fixture(scope="module")
+def state() -> tuple[IssuerKind, list[Paper]]:
+    validated = validate_path(STATE_EXAMPLE)
+    assert validated.model is not None and validated.decision is not None
+    return validated.model.info.issuer_kind, plan_documents(validated.model, validated.decision)
+
+
+@pytest.fixture(scope="module")
+def fast_dossier(
+    renderer: PdfRenderer, state: tuple[IssuerKind, list[Paper]]
+) -> tuple[dict[str, bytes], bytes | None]:
+    kind, papers = state
+    return render_pdfs(renderer, kind, papers, joined=True, workers=2)
+
+
+def test_every_paper_of_the_state_dossier_has_the_pages_and_text_of_a_plain_render(
+    renderer: PdfRenderer,
+    state: tuple[IssuerKind, list[Paper]],
+    fast_dossier: tuple[dict[str, bytes], bytes | None],
+) -> None:
+    kind, papers = state
+    pdfs, _ = fast_dossier
+    assert list(pdfs) == [Path(p.file_name).stem + ".pdf" for p in papers]
+    for paper in papers:
+        plain = _texts(_plain(renderer, kind, paper))
+        fast = _texts(pdfs[Path(paper.file_name).stem + ".pdf"])
+        assert len(fast) == len(plain), paper.file_name
+        assert fast == plain, paper.file_name
+
+
+def test_the_joined_dossier_has_every_page_in_order_and_a_bookmark_per_paper(
+    state: tuple[IssuerKind, list[Paper]],
+    fast_dossier: tuple[dict[str, bytes], bytes | None],
+) -> None:
+    _, papers = state
+    pdfs, joined = fast_dossier
+    assert joined is not None
+    reader = PdfReader(io.BytesIO(joined))
+    assert _texts(joined) == [text for data in pdfs.values() for text in _texts(data)]
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert len(titles) == len(papers)
+    assert titles[0] == "Tờ trình"
+
+
+def test_one_worker_renders_the_same_pdfs_without_a_pool(
+    renderer: PdfRenderer,
+    state: tuple[IssuerKind, list[Paper]],
+    fast_dossier: tuple[dict[str, bytes], bytes | None],
+) -> None:
+    kind, papers = state
+    few = papers[:3]
+    alone, joined = render_pdfs(renderer, kind, few, joined=False, workers=1)
+    assert joined is None
+    for name, data in alone.items():
+        assert _texts(data) == _texts(fast_dossier[0][name])
+
+
+@pytest.fixture(scope="module")
+def long_table(state: tuple[IssuerKind, list[Paper]]) -> tuple[IssuerKind, Paper]:
+    """The review summary table of the State example with 300 rows (its people repeated,
+    a title group every 100 rows)."""
+    kind, papers = state
+    paper = next(p for p in papers if p.template == "summary_review")
+    sample = [r for r in paper.context["rows"] if not r["group"]]
+    rows: list[dict[str, Any]] = []
+    for index in range(300):
+        if index % 100 == 0:
+            rows.append({"group": True, "label": str(index // 100 + 1), "name": f"Nhóm {index}"})
+        row = dict(sample[index % len(sample)])
+        row["index"] = index % 100 + 1
+        row["name"] = f"{row['name']} {index}"
+        rows.append(row)
+    return kind, Paper(
+        "bieu-300.docx", paper.template, paper.title, {**paper.context, "rows": rows}
+    )
+
+
+def test_a_300_row_table_drawn_in_parallel_has_the_pages_numbers_and_text_of_a_plain_render(
+    renderer: PdfRenderer, long_table: tuple[IssuerKind, Paper]
+) -> None:
+    kind, paper = long_table
+    plain = _texts(_plain(renderer, kind, paper))
+    fast_pdfs, _ = render_pdfs(renderer, kind, [paper], workers=2)
+    fast = _texts(fast_pdfs[Path(paper.file_name).stem + ".pdf"])
+    assert len(plain) > 30
+    assert len(fast) == len(plain)
+    assert fast == plain
+    # the page numbers printed at the top are those of the whole table, not of each part
+    assert all(str(number) in fast[number - 1].split() for number in range(2, len(fast) + 1))
+    assert str(len(fast) // 2 + 2) in fast[len(fast) // 2 + 1].split()
+
+
+def test_a_drawing_process_that_fails_is_replaced_by_this_one(
+    renderer: PdfRenderer,
+    long_table: tuple[IssuerKind, Paper],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import docgen.pdf_chunks as chunks
+
+    kind, paper = long_table
+    document = renderer.document(kind, paper.template, paper.context, paper.title)
+
+    def broken(connection: Any, *_: Any) -> None:
+        connection.send(("error", "RuntimeError('boom')"))
+        connection.close()
+
+    monkeypatch.setattr(chunks, "_draw_run", broken)
+    assert _texts(draw_parallel(document, 2)) == _texts(bytes(document.write_pdf()))
+
+
+@pytest.mark.parametrize(
+    ("pages", "workers", "runs"),
+    [
+        (5, 2, [(0, 5)]),
+        (40, 1, [(0, 40)]),
+        (40, 2, [(0, 20), (20, 40)]),
+        (41, 2, [(0, 21), (21, 41)]),
+        (24, 4, [(0, 12), (12, 24)]),
+    ],
+)
+def test_pages_are_cut_into_runs_only_when_long_enough(
+    pages: int, workers: int, runs: list[tuple[int, int]]
+) -> None:
+    assert page_runs(pages, workers) == runs
+
+
+@pytest.mark.parametrize(
+    ("variable", "expected"),
+    [("1", 1), ("3", 3), ("0", None), ("x", None)],
+)
+def test_the_worker_count_comes_from_the_environment_when_set(
+    monkeypatch: pytest.MonkeyPatch, variable: str, expected: int | None
+) -> None:
+    monkeypatch.setenv("DOCGEN_PDF_WORKERS", variable)
+    cores = len(os.sched_getaffinity(0))
+    assert pdf_workers() == (expected if expected is not None else cores)
