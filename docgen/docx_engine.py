@@ -67,6 +67,7 @@ class CompiledDocx:
         self._lock = threading.Lock()
         self._sources: dict[str, str] = {}
         prepared = ""
+        _refuse_damaged_tags(self.path, environment)
         try:
             self._template = DocxTemplate(str(path))
             self._template.render_init()
@@ -286,6 +287,31 @@ class CompiledDocx:
 _FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _TAGS = re.compile(rb"<[^<>]*>")
 _JINJA = re.compile(rb"\{[{%#]|[}%#]\}")
+
+
+def _refuse_damaged_tags(path: Path, environment: Environment) -> None:
+    """Raise a TemplateError listing the tags of the template at ``path`` that would print a
+    wrong paper without any error ("{ {" printed as typed, a tag over two paragraphs, a tag
+    partly in a hyperlink, "&" in a tag …): the error findings of docgen.template_tags, the
+    checks `docgen check-templates` reports. A file that cannot be read is left to the loader."""
+    from docgen.errors import Severity
+    from docgen.template_tags import scan_template
+
+    try:
+        findings = scan_template(path, environment)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors:
+        lines = "; ".join(
+            f"{f.part}{', ' + f.cell if f.cell else ''} “{f.paragraph}”: {f.message}"
+            for f in errors
+        )
+        raise TemplateError(
+            _("template {path}: damaged tags ({lines}); docgen check-templates lists them").format(
+                path=path, lines=lines
+            )
+        )
 
 
 _JINJA_CONSTRUCTS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)

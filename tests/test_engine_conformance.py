@@ -416,3 +416,13 @@ def test_a_tag_across_a_hyperlink_is_a_template_error_not_a_crash(tmp_path: Path
     with pytest.raises(TemplateError) as error:
         render_docx(path, {"unit": "Xã A"})
     assert str(path) in str(error.value) and "hyperlink" in str(error.value)
+
+
+def test_a_tag_docxtpl_would_print_as_typed_is_refused(tmp_path: Path) -> None:
+    """“{ { x }}” renders without any error in docxtpl and prints the braces on the paper: docgen
+    refuses the template instead, naming it and the paragraph."""
+    path = _template(tmp_path, ["Kính gửi { { closing }}"], name="spaced.docx")
+    assert b"{ { closing }}" in _parts(_docxtpl(path, {"closing": "x"}))["word/document.xml"]
+    with pytest.raises(TemplateError) as error:
+        render_docx(path, {"closing": "x"})
+    assert str(path) in str(error.value) and "Kính gửi { { closing }}" in str(error.value)
