@@ -91,6 +91,54 @@ def _cells(row: Any) -> list[Cell]:
     return found
 
 
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+_WRAPPERS = (_TBL, f"{_W}sdt", f"{_W}customXml", _MC)
+"""What may hold rows or cells other than the table and its rows (nested tables, content
+controls, custom XML, alternate content): a table holding any is read row by row."""
+
+
+def _table_cells(table: Any) -> tuple[list[Any], list[list[Cell]]]:
+    """The rows of ``table`` (its ``w:tr`` children) and their cells (see :func:`_cells`).
+
+    A table holding none of :data:`_WRAPPERS` is read in one pass over the elements that matter
+    (lxml's filtered iteration runs in C): a 2,000-row table holds 20,000 cells, and visiting
+    each cell's children from Python cost more than rendering it.
+    """
+    rows: list[Any] = []
+    cells: list[list[Cell]] = []
+    row: list[list[Any]] = []
+    found: list[list[list[Any]]] = []
+    cell: list[Any] = [None, None, None, None]
+    first = True  # inside a cell's first tcPr, whose tcW and gridSpan count
+    for element in table.iter(_TR, _TC, _TCPR, _TCW, _GRIDSPAN, *_WRAPPERS):
+        tag = element.tag
+        if tag == _TC:
+            cell = [element, None, None, None]
+            row.append(cell)
+        elif tag == _TCPR:
+            first = cell[1] is None
+            if first:
+                cell[1] = element
+        elif tag == _TCW:
+            if first and cell[2] is None:
+                cell[2] = element
+        elif tag == _GRIDSPAN:
+            if first and cell[3] is None:
+                cell[3] = element
+        elif tag == _TR:
+            rows.append(element)
+            row = []
+            found.append(row)
+        elif element is not table:
+            rows = [child for child in table if child.tag == _TR]
+            return rows, [_cells(child) for child in rows]
+    for row in found:
+        cells.append(
+            [(c[0], c[1], c[2], int(c[3].get(_VAL)) if c[3] is not None else 1) for c in row]
+        )
+    return rows, cells
+
+
 def _keep_next(row: Any) -> None:
     for paragraph in row.iter(_P):
         properties = _child(paragraph, _PPR)
@@ -194,8 +242,7 @@ def apply_layout_body(body: Any) -> bool:
         if name == SIGNATURE:
             _keep_before(children, index)
             continue
-        rows = [row for row in element if row.tag == _TR]
-        cells = [_cells(row) for row in rows]
+        rows, cells = _table_cells(element)
         if name in TABLES:
             _fit_widths(element, name, text_width, cells)
         first_data = True
