@@ -246,18 +246,25 @@ class PdfRenderer:
         title: str = "",
         workers: int = 1,
     ) -> bytes:
-        """One document as PDF bytes; a long one has its pages drawn by up to ``workers``
-        processes once laid out (docgen.pdf_chunks), with the same pages and text.
+        """One document as PDF bytes, on up to ``workers`` processes when it is long: a long
+        table laid out in parts cut at its predicted page breaks (docgen.pdf_split), else laid
+        out here and its pages drawn in parallel (docgen.pdf_chunks); the same pages and text
+        either way.
 
         The cyclic garbage collector is paused meanwhile: a laid-out document is a large tree
         of objects that every collection would walk again (a third of the time of a long table,
         growing with its length); its cycles are collected afterwards as usual.
         """
         from docgen.pdf_chunks import draw_parallel
+        from docgen.pdf_split import render_split
 
         enabled = gc.isenabled()
         gc.disable()
         try:
+            if workers > 1:
+                split = render_split(self, kind, template, context, title, workers)
+                if split is not None:
+                    return split
             document = self.document(kind, template, context, title)
             if workers > 1:
                 return draw_parallel(document, workers)

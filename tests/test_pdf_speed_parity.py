@@ -17,6 +17,7 @@ from docgen.dossier import plan_documents
 from docgen.models import IssuerKind
 from docgen.pdf import PdfRenderer, pdf_renderer, pdf_workers, render_pdfs
 from docgen.pdf_chunks import draw_parallel, page_runs
+from docgen.pdf_split import predict_breaks, render_split
 from docgen.render import Paper, template_root
 from docgen.validate import validate_path
 
@@ -114,37 +115,116 @@ def long_table(state: tuple[IssuerKind, list[Paper]]) -> tuple[IssuerKind, Paper
     )
 
 
-def test_a_300_row_table_drawn_in_parallel_has_the_pages_numbers_and_text_of_a_plain_render(
+@pytest.fixture(scope="module")
+def long_plain(
     renderer: PdfRenderer, long_table: tuple[IssuerKind, Paper]
+) -> tuple[Any, list[str]]:
+    """The 300-row table laid out whole, and the text of each page of its plain PDF."""
+    kind, paper = long_table
+    document = renderer.document(kind, paper.template, paper.context, paper.title)
+    return document, _texts(bytes(document.write_pdf()))
+
+
+def _numbered(texts: list[str]) -> bool:
+    """Page N (from 2) prints N: the number of the whole table, not of a part."""
+    return all(str(number) in texts[number - 1].split() for number in range(2, len(texts) + 1))
+
+
+def test_a_300_row_table_laid_out_in_parts_has_the_pages_numbers_and_text_of_a_plain_render(
+    renderer: PdfRenderer, long_table: tuple[IssuerKind, Paper], long_plain: tuple[Any, list[str]]
 ) -> None:
     kind, paper = long_table
-    plain = _texts(_plain(renderer, kind, paper))
-    fast_pdfs, _ = render_pdfs(renderer, kind, [paper], workers=2)
-    fast = _texts(fast_pdfs[Path(paper.file_name).stem + ".pdf"])
+    _, plain = long_plain
+    split = render_split(renderer, kind, paper.template, paper.context, paper.title, 2)
+    assert split is not None, "the breaks of this table are predictable: it must be split"
+    fast = _texts(split)
     assert len(plain) > 30
     assert len(fast) == len(plain)
     assert fast == plain
-    # the page numbers printed at the top are those of the whole table, not of each part
-    assert all(str(number) in fast[number - 1].split() for number in range(2, len(fast) + 1))
-    assert str(len(fast) // 2 + 2) in fast[len(fast) // 2 + 1].split()
+    assert _numbered(fast)
+    outline = PdfReader(io.BytesIO(split)).outline
+    assert [item.title for item in outline] == [paper.title]  # type: ignore[union-attr]
 
 
-def test_a_drawing_process_that_fails_is_replaced_by_this_one(
+def test_render_pdfs_gives_the_long_table_of_a_plain_render(
+    renderer: PdfRenderer, long_table: tuple[IssuerKind, Paper], long_plain: tuple[Any, list[str]]
+) -> None:
+    kind, paper = long_table
+    fast_pdfs, _ = render_pdfs(renderer, kind, [paper], workers=2)
+    assert _texts(fast_pdfs[Path(paper.file_name).stem + ".pdf"]) == long_plain[1]
+
+
+def test_a_part_whose_pages_start_elsewhere_than_predicted_is_refused(
     renderer: PdfRenderer,
     long_table: tuple[IssuerKind, Paper],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import docgen.pdf_chunks as chunks
+    import docgen.pdf_split as split
 
     kind, paper = long_table
-    document = renderer.document(kind, paper.template, paper.context, paper.title)
+    predict = split.predict_breaks
+
+    def one_row_late(model: Any, rows: Any) -> list[int] | None:
+        starts = predict(model, rows)
+        return None if starts is None else [starts[0]] + [s + 1 for s in starts[1:]]
+
+    monkeypatch.setattr(split, "predict_breaks", one_row_late)
+    assert render_split(renderer, kind, paper.template, paper.context, paper.title, 2) is None
+
+
+def test_pages_drawn_in_parallel_are_those_of_one_write(long_plain: tuple[Any, list[str]]) -> None:
+    document, plain = long_plain
+    assert _texts(draw_parallel(document, 2)) == plain
+
+
+def test_a_drawing_process_that_fails_is_replaced_by_this_one(
+    long_plain: tuple[Any, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docgen.pdf_chunks as chunks
+
+    document, plain = long_plain
 
     def broken(connection: Any, *_: Any) -> None:
         connection.send(("error", "RuntimeError('boom')"))
         connection.close()
 
     monkeypatch.setattr(chunks, "_draw_run", broken)
-    assert _texts(draw_parallel(document, 2)) == _texts(bytes(document.write_pdf()))
+    assert _texts(draw_parallel(document, 2)) == plain
+
+
+class _Rows:
+    """A stand-in model: rows of given heights on pages whose rows start at 10 (first page: 50)
+    and end at 100."""
+
+    tops = [50.0, 10.0]
+    bottom = 100.0
+
+    def height(self, row: Any) -> float:
+        return float(row.texts[0])
+
+
+def _row(height: float, group: bool = False) -> Any:
+    from docgen.pdf_split import Row
+
+    return Row(("", ("",)), (str(height),), group)
+
+
+@pytest.mark.parametrize(
+    ("rows", "starts"),
+    [
+        ([_row(20)] * 6, [0, 2]),  # 50+20+20 = 90; the third row goes over
+        ([_row(20), _row(20), _row(5, group=True), _row(20)], [0, 2]),  # group kept with next
+        ([_row(20), _row(20), _row(40), _row(40)], [0, 2]),
+        ([_row(45), _row(10)], None),  # the first row stays with the second: no break allowed
+        ([_row(20), _row(25)], [0]),
+        ([_row(20), _row(29.8)], None),  # ends 0.2 px from the bottom: not sure
+        ([_row(20), _row(20), _row(95)], None),  # taller than a page
+    ],
+)
+def test_page_breaks_are_predicted_as_weasyprint_fills_pages(
+    rows: list[Any], starts: list[int] | None
+) -> None:
+    assert predict_breaks(_Rows(), rows) == starts  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
