@@ -347,33 +347,25 @@ def render_papers(
         )
         for p in papers
     }
+    from docgen.template_changes import from_word_files, join_pdfs
+
     out: list[tuple[str, bytes]] = []
     pdfs: dict[str, bytes] = {}
+    out_joined: bytes | None = None
     if "pdf" in formats or joined_pdf:
         if engine == "libreoffice":
             from docgen.pdf import libreoffice_pdfs
 
             pdfs = libreoffice_pdfs(docx)
         else:
-            from docgen.pdf import pdf_renderer
-            from docgen.template_changes import from_word_files, join_pdfs
+            from docgen.pdf import pdf_renderer, render_pdfs
 
             from_word = from_word_files(root, kind, papers, docx, report)
-            renderer = pdf_renderer(root)
-            laid_out = {
-                p.file_name: renderer.document(kind, p.template, p.context, p.title)
-                for p in papers
-                if Path(p.file_name).stem + ".pdf" not in from_word
-            }
-            pdfs = {Path(name).stem + ".pdf": doc.write_pdf() for name, doc in laid_out.items()}
+            rest = [p for p in papers if Path(p.file_name).stem + ".pdf" not in from_word]
+            pdfs, out_joined = render_pdfs(
+                pdf_renderer(root), kind, rest, joined=bool(joined_pdf) and not from_word
+            )
             pdfs.update(from_word)
-            if joined_pdf and from_word:
-                out_joined = join_pdfs(
-                    [pdfs[Path(p.file_name).stem + ".pdf"] for p in papers],
-                    [p.title for p in papers],
-                )
-            elif joined_pdf:
-                out_joined = renderer.joined(list(laid_out.values()))
     for paper in papers:
         if "docx" in formats:
             out.append((paper.file_name, docx[paper.file_name]))
@@ -381,8 +373,8 @@ def render_papers(
             name = Path(paper.file_name).stem + ".pdf"
             out.append((name, pdfs[name]))
     if joined_pdf:
-        if engine == "libreoffice":
-            out_joined = _join_pdfs(
+        if out_joined is None:  # PDFs made elsewhere (LibreOffice): joined, a bookmark each
+            out_joined = join_pdfs(
                 [pdfs[Path(p.file_name).stem + ".pdf"] for p in papers], [p.title for p in papers]
             )
         out.append((joined_pdf, out_joined))
@@ -398,17 +390,3 @@ def _finished(template: str, docx: bytes) -> bytes:
 
         return finish_plan_docx(docx)
     return docx
-
-
-def _join_pdfs(parts: list[bytes], titles: list[str]) -> bytes:
-    """Join PDFs made elsewhere (LibreOffice), a bookmark at the start of each."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for data, title in zip(parts, titles, strict=True):
-        start = len(writer.pages)
-        writer.append(io.BytesIO(data))
-        writer.add_outline_item(title=title, page_number=start)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
