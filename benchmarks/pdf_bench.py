@@ -13,6 +13,7 @@ inputs together).
 from __future__ import annotations
 
 import io
+import resource
 import sys
 import time
 from pathlib import Path
@@ -95,7 +96,8 @@ def main() -> None:
     pages = len(PdfReader(io.BytesIO(next(iter(made[0].values())))).pages)
     print(
         f"2,000-row table ({pages} pages, {WORKERS} workers): docgen {ours_table:.1f} s, "
-        f"plain WeasyPrint {theirs_table:.1f} s, ratio {theirs_table / ours_table:.2f}"
+        f"plain WeasyPrint {theirs_table:.1f} s, ratio {theirs_table / ours_table:.2f}; "
+        f"largest worker {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB"
     )
     print(f"dossier_pdf_s: {ours_dossier:.2f}")
     print(f"pdf_2000rows_s: {ours_table:.1f}")

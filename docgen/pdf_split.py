@@ -101,7 +101,7 @@ def _rows(html: str) -> list[Row] | None:
             _SPACE.sub(" ", html_text.unescape(text)).strip(" \t\n\r\f") for _, text in cells
         )
         signature = (attributes.strip(), tuple(a.strip() for a, _ in cells))
-        rows.append(Row(signature, texts, "group" in attributes))
+        rows.append(Row(signature, texts, False))
     return rows
 
 
@@ -138,6 +138,8 @@ class _Model:
         self.extra: dict[Signature, float] = {}
         self.tops: list[float] = []
         self.bottom = 0.0
+        self.keeps: dict[Signature, bool] = {}
+        self.first_keeps = False
         self.valid = True
         boxes: list[Any] = []
         for page in document.pages:
@@ -153,6 +155,11 @@ class _Model:
             self.valid = False
             return
         measured: list[tuple[Row, Any]] = list(zip(rows, boxes, strict=True))
+        self.first_keeps = _keeps(boxes[0])
+        for row, box in measured[1:-1]:  # the first and last rows have rules of their own
+            if self.keeps.setdefault(row.signature, _keeps(box)) != _keeps(box):
+                self.valid = False
+                return
         for row, box in measured:
             heights = {
                 round(b.height, 6)
@@ -178,6 +185,13 @@ class _Model:
             if abs(self.extra.setdefault(row.signature, extra) - extra) > 1e-6:
                 self.valid = False
                 return
+
+    def keep(self, row: Row) -> Row | None:
+        """The row with its break-after rule (from the sample rows of its signature); None for a
+        signature the sample has not measured."""
+        if row.signature not in self.keeps or row.signature not in self.cells:
+            return None
+        return Row(row.signature, row.texts, self.keeps[row.signature])
 
     def lines(self, row: Row) -> int:
         return max(
@@ -216,6 +230,11 @@ class _LineCounter:
         return self.cache[key]
 
 
+def _keeps(box: Any) -> bool:
+    """Whether a row box must stay on the page of the next row (break-after: avoid)."""
+    return str(box.style["break_after"]) in ("avoid", "avoid-page")
+
+
 def _body_rows(page: Any) -> list[Any]:
     from weasyprint.formatting_structure.boxes import TableBox
 
@@ -231,10 +250,11 @@ def _body_rows(page: Any) -> list[Any]:
 
 def predict_breaks(model: _Model, rows: list[Row]) -> list[int] | None:
     """The row starting each page, by filling pages as WeasyPrint does; None where a row is of
-    an unmeasured kind, taller than a page, or ends too near the page bottom to be sure."""
+    an unmeasured kind, taller than a page, or ends too near the page bottom to be sure.
+    ``rows`` carry their break-after rule (_Model.keep)."""
     starts = [0]
-    top = model.tops[0]
-    y = top
+    first_keeps = model.first_keeps
+    y = model.tops[0]
     index = 0
     while index < len(rows):
         height = model.height(rows[index])
@@ -250,7 +270,7 @@ def predict_breaks(model: _Model, rows: list[Row]) -> list[int] | None:
             index += 1
             continue
         cut = index  # break before the row, or before the rows it must stay with
-        while cut > starts[-1] and (rows[cut - 1].keep_with_next or cut == 1):
+        while cut > starts[-1] and (rows[cut - 1].keep_with_next or (cut == 1 and first_keeps)):
             cut -= 1
         if cut <= starts[-1]:
             return None  # no break allowed on this page: WeasyPrint moves the whole table
@@ -400,7 +420,10 @@ def render_split(
     model = _Model(sample, _rows(sample_html) or [])
     if not model.valid:
         return None
-    starts = predict_breaks(model, rows)
+    kept = [model.keep(row) for row in rows]
+    if any(row is None for row in kept):
+        return None
+    starts = predict_breaks(model, [row for row in kept if row is not None])
     parts = _plan(starts, len(rows), workers) if starts else None
     if parts is None:
         return None

@@ -198,6 +198,7 @@ class _Rows:
 
     tops = [50.0, 10.0]
     bottom = 100.0
+    first_keeps = True  # tbody tr:first-child { break-after: avoid }
 
     def height(self, row: Any) -> float:
         return float(row.texts[0])
