@@ -156,7 +156,7 @@ class _Model:
             return
         measured: list[tuple[Row, Any]] = list(zip(rows, boxes, strict=True))
         self.first_keeps = _keeps(boxes[0])
-        for row, box in measured[1:-1]:  # the first and last rows have rules of their own
+        for row, box in measured[1:]:  # the first row has a rule of its own (:first-child)
             if self.keeps.setdefault(row.signature, _keeps(box)) != _keeps(box):
                 self.valid = False
                 return
@@ -395,6 +395,41 @@ def _part_worker(
         connection.close()
 
 
+def _sample(
+    renderer: PdfRenderer,
+    kind: IssuerKind,
+    template: str,
+    context: dict[str, Any],
+    title: str,
+    rows: list[Row],
+) -> _Model | None:
+    """The model measured on a sample: the table's first SAMPLE_ROWS rows, then the first row
+    of every other signature, laid out as a first part (heading, no signature, a hidden last
+    row); None when the sample's rows are not those asked for or cannot be measured."""
+    from weasyprint import HTML
+
+    seen = {row.signature for row in rows[1:SAMPLE_ROWS]}
+    chosen = list(range(SAMPLE_ROWS))
+    for index, row in enumerate(rows):
+        if row.signature not in seen:
+            seen.add(row.signature)
+            chosen.append(index)
+    sample_rows = [rows[i] for i in chosen]
+    html = renderer.html(
+        kind, template, {**context, "rows": [context["rows"][i] for i in chosen]}, title
+    )
+    if _rows(html) != sample_rows:
+        return None
+    part_html = _part_html(html, Part(0, len(chosen), 1, None, (), first=True, last=False))
+    if part_html is None:
+        return None
+    document = HTML(string=part_html, base_url=str(renderer.templates)).render(
+        stylesheets=[renderer.stylesheets[(kind, True)]], font_config=renderer.font_config
+    )
+    model = _Model(document, sample_rows)
+    return model if model.valid else None
+
+
 def render_split(
     renderer: PdfRenderer,
     kind: IssuerKind,
@@ -414,11 +449,8 @@ def render_split(
     rows = _rows(renderer.html(kind, template, context, title))
     if rows is None or len(rows) != len(rows_data) or len(rows) <= SAMPLE_ROWS:
         return None
-    sample_context = {**context, "rows": rows_data[:SAMPLE_ROWS]}
-    sample_html = renderer.html(kind, template, sample_context, title)
-    sample = renderer.document(kind, template, sample_context, title)
-    model = _Model(sample, _rows(sample_html) or [])
-    if not model.valid:
+    model = _sample(renderer, kind, template, context, title, rows)
+    if model is None:
         return None
     kept = [model.keep(row) for row in rows]
     if any(row is None for row in kept):
