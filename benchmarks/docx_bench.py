@@ -123,7 +123,8 @@ def unit_dossiers(paths: list[Path], out: Path) -> float:
         f"unit dossiers, {len(paths)} units in one process ({documents / len(paths):.1f} DOCX "
         f"each): mean {mean:.1f} ms (median {statistics.median(walls) * 1000:.1f}, "
         f"min {min(walls) * 1000:.1f}, max {max(walls) * 1000:.1f}), "
-        f"CPU {statistics.mean(cpus) * 1000:.1f} ms (the rest waits for the disk: fsync)"
+        f"CPU {statistics.mean(cpus) * 1000:.1f} ms (the rest: waiting for the disk's fsyncs, or "
+        "for a core on a busy machine)"
     )
     return mean
 
