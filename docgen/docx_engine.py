@@ -25,6 +25,7 @@ from jinja2 import Environment
 from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
+from docgen.docx_zip import Deflated, zip_package
 from docgen.errors import TemplateError
 from docgen.i18n import _
 
@@ -131,6 +132,7 @@ class CompiledDocx:
         start, end = whole.index(b"<w:body>"), whole.rindex(b"</w:body>")
         self._document_head, self._document_tail = whole[:start], whole[end + len(b"</w:body>") :]
         self._header_cache: dict[str, bytes] = {}
+        self._deflated: dict[str, Deflated] | None = None
         rendered_parts = {self._document_name, *self._headers, "docProps/core.xml", *footnotes}
         self.literal_parts = [
             name
@@ -200,12 +202,16 @@ class CompiledDocx:
         context: dict[str, Any],
         prepare: Any = None,
         finish_document: Callable[[bytes], bytes] | None = None,
+        lay_out_body: Callable[[Any], object] | None = None,
     ) -> bytes:
         """The DOCX bytes of this template rendered with ``context``. With ``prepare`` (a
         ``docgen.render.Prepare`` hook: docxtpl's replace_pic / replace_media / replace_embedded
         / build_url_id / new_subdoc need the DocxTemplate object), plain docxtpl renders it.
         ``finish_document`` maps the rendered document part (word/document.xml, bytes) before it
         is packed, on the compiled path only (the caller applies it to plain renders).
+        ``lay_out_body`` (docgen.docx_layout.apply_layout_body), given with ``finish_document``,
+        is applied to the body instead where the body is parsed anyway (tables fixed), and
+        ``finish_document`` is then skipped: one parse and serialisation less.
 
         Raises:
             TemplateError: naming the template and the Jinja error.
@@ -249,6 +255,9 @@ class CompiledDocx:
                 tree = fix_tables(body)
                 self._template.docx_ids_index = 1000
                 self._template.fix_docpr_ids(tree)
+            if lay_out_body is not None:  # the body is a tree here: laid out before serialising
+                lay_out_body(tree)
+                finish_document = None
             body_bytes = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
         # The body is spliced into the document serialised once, instead of replacing the body
         # of a loaded document (lxml's replace of a large tree is slow): the declarations a
@@ -257,17 +266,19 @@ class CompiledDocx:
         document = self._document_head + body_bytes + self._document_tail
         if finish_document is not None:
             document = finish_document(document)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in self._order:
-                if name == self._document_name:
-                    data = document
-                else:
-                    data = headers.get(name, self._static[name])
-                info = zipfile.ZipInfo(name, FIXED_TIMESTAMP)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data, compresslevel=1)
-        return buffer.getvalue()
+        if self._deflated is None:  # the parts no render changes, deflated once
+            self._deflated = {
+                name: Deflated.of(data)
+                for name, data in self._static.items()
+                if name != self._document_name and name not in self._headers
+            }
+        parts: list[tuple[str, bytes | Deflated]] = []
+        for name in self._order:
+            if name == self._document_name:
+                parts.append((name, document))
+            else:
+                parts.append((name, headers[name] if name in headers else self._deflated[name]))
+        return zip_package(parts, FIXED_TIMESTAMP)
 
     def _failure(self, exc: BaseException, part: str, context: dict[str, Any]) -> TemplateError:
         """The TemplateError for ``exc``, raised rendering ``part``: the source is prepared on one

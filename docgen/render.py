@@ -229,9 +229,12 @@ def render_docx(path: Path, context: dict[str, Any], prepare: Prepare | None = N
     from lxml import etree
 
     from docgen.docx_engine import compiled_template
+    from docgen.docx_layout import apply_layout_body
 
     try:
-        return compiled_template(path, jinja_environment).render(context, prepare, _laid_out)
+        return compiled_template(path, jinja_environment).render(
+            context, prepare, _laid_out, apply_layout_body
+        )
     except etree.XMLSyntaxError as exc:  # a tag across a hyperlink, a tracked change, a field
         raise TemplateError(
             _(

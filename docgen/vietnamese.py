@@ -7,6 +7,7 @@ library: the PyPI number-word packages get 2026 and "linh" wrong (see the spec).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -52,6 +53,7 @@ def normalize_name(value: str) -> str:
     return _SPACES.sub(" ", normalize_text(value))
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_key(value: str) -> str:
     """Return the matching key of a header, label or name: NFC, case-folded, spaces collapsed.
 
@@ -303,6 +305,7 @@ NameKey = tuple[WordKey, tuple[WordKey, ...], WordKey]
 """A full name's sort key: (given name, middle names in order, family name), each a WordKey."""
 
 
+@functools.lru_cache(maxsize=65536)
 def name_sort_key(full_name: str) -> NameKey:
     """Return the sort key of a full name in official Vietnamese order (vietnamese.md, "Sorting
     people"): a tuple (given name, middle names, family name), each word a (letters, tones) pair.
