@@ -40,7 +40,8 @@ SAMPLE_ROWS = 16
 MIN_PART_PAGES = 8
 """A table of fewer pages per worker is laid out whole."""
 MARGIN = 0.5
-"""Predicted row bottoms this close (CSS px) to the page bottom are not trusted."""
+"""A predicted row bottom this close (CSS px) above the page bottom is not trusted: whether it
+fits depends on the space the table reserves below its rows (its half bottom border)."""
 
 _GRID = '<table class="grid">'
 _HIDDEN_ROW = '<tr style="display: none"></tr>'
@@ -261,8 +262,8 @@ def predict_breaks(model: _Model, rows: list[Row]) -> list[int] | None:
         if height is None:
             return None
         bottom = y + height
-        if abs(bottom - model.bottom) < MARGIN:
-            return None
+        if model.bottom - MARGIN < bottom <= model.bottom + 1e-6:
+            return None  # fits only if the table reserves no space at the page bottom
         if bottom <= model.bottom or index == starts[-1]:
             if index == starts[-1] and bottom > model.bottom:
                 return None  # one row taller than the page

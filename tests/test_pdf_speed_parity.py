@@ -218,7 +218,8 @@ def _row(height: float, group: bool = False) -> Any:
         ([_row(20), _row(20), _row(40), _row(40)], [0, 2]),
         ([_row(45), _row(10)], None),  # the first row stays with the second: no break allowed
         ([_row(20), _row(25)], [0]),
-        ([_row(20), _row(29.8)], None),  # ends 0.2 px from the bottom: not sure
+        ([_row(20), _row(29.8)], None),  # ends 0.2 px above the bottom: not sure
+        ([_row(20), _row(20), _row(10.2)], [0, 2]),  # ends 0.2 px below: goes over
         ([_row(20), _row(20), _row(95)], None),  # taller than a page
     ],
 )
