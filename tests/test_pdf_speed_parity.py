@@ -21,7 +21,7 @@ from docgen.pdf_split import predict_breaks, render_split
 from docgen.render import Paper, template_root
 from docgen.validate import validate_path
 
-from .conftest import STATE_EXAMPLE
+from .conftest import PARTY_EXAMPLE, STATE_EXAMPLE
 
 
 def _texts(data: bytes) -> list[str]:
@@ -144,6 +144,34 @@ def test_a_300_row_table_laid_out_in_parts_has_the_pages_numbers_and_text_of_a_p
     assert _numbered(fast)
     outline = PdfReader(io.BytesIO(split)).outline
     assert [item.title for item in outline] == [paper.title]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("example", "template"),
+    [(PARTY_EXAMPLE, "summary_next_term"), (STATE_EXAMPLE, "trich_ngang")],
+)
+def test_the_other_long_tables_split_into_the_pages_of_a_plain_render(
+    renderer: PdfRenderer, example: Path, template: str
+) -> None:
+    validated = validate_path(example)
+    assert validated.model is not None and validated.decision is not None
+    kind = validated.model.info.issuer_kind
+    paper = next(
+        p for p in plan_documents(validated.model, validated.decision) if p.template == template
+    )
+    people = [r for r in paper.context["rows"] if not r.get("group")]
+    groups = [r for r in paper.context["rows"] if r.get("group")]
+    rows: list[dict[str, Any]] = []
+    for index in range(140):
+        if index % 50 == 0 and groups:
+            rows.append(groups[0])
+        rows.append({**people[index % len(people)], "name": f"{people[0]['name']} {index}"})
+    context = {**paper.context, "rows": rows}
+    split = render_split(renderer, kind, template, context, paper.title, 2)
+    assert split is not None
+    plain = _texts(bytes(renderer.document(kind, template, context, paper.title).write_pdf()))
+    assert _texts(split) == plain
+    assert _numbered(plain)
 
 
 def test_render_pdfs_gives_the_long_table_of_a_plain_render(
