@@ -284,13 +284,13 @@ WORKERS_VARIABLE = "DOCGEN_PDF_WORKERS"
 
 
 def pdf_workers() -> int:
-    """Processes for the PDFs of one dossier: DOCGEN_PDF_WORKERS when set (batch sets 1 in its
-    own workers), else 1 inside a daemonic pool worker (which may not fork), else the cores this
-    process may run on."""
+    """Processes for the PDFs of one dossier: DOCGEN_PDF_WORKERS when set, else 1 inside a
+    process started by multiprocessing (a batch worker already shares the cores with the other
+    units; a daemonic pool worker may not fork), else the cores this process may run on."""
     value = os.environ.get(WORKERS_VARIABLE, "").strip()
     if value.isdigit() and int(value) > 0:
         return int(value)
-    if multiprocessing.current_process().daemon:
+    if multiprocessing.current_process().daemon or multiprocessing.parent_process() is not None:
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 

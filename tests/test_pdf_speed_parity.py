@@ -283,3 +283,23 @@ def test_the_worker_count_comes_from_the_environment_when_set(
     monkeypatch.setenv("DOCGEN_PDF_WORKERS", variable)
     cores = len(os.sched_getaffinity(0))
     assert pdf_workers() == (expected if expected is not None else cores)
+
+
+def _workers_in_child(connection: Any) -> None:
+    connection.send(pdf_workers())
+    connection.close()
+
+
+def test_a_process_started_by_multiprocessing_sets_its_pdfs_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch worker renders its unit's PDFs in one process: the cores go to the other units."""
+    import multiprocessing
+
+    monkeypatch.delenv("DOCGEN_PDF_WORKERS", raising=False)
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    process = context.Process(target=_workers_in_child, args=(child,))
+    process.start()
+    assert parent.recv() == 1
+    process.join()
