@@ -55,6 +55,9 @@ Signature = tuple[str, tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Row:
+    """A body row: its kind, its cells' text as WeasyPrint sets it (spaces collapsed), and
+    whether it must stay on the page of the next row."""
+
     signature: Signature
     texts: tuple[str, ...]
     keep_with_next: bool
@@ -318,8 +321,9 @@ def _lay_out_part(
     title: str,
     part: Part,
 ) -> tuple[Any, list[int]] | None:
-    """The part laid out, and the row starting each of its pages (None for a page continuing a
-    row); None when its HTML is not one table."""
+    """The part laid out, and what starts each of its pages: the row's index in the table,
+    -1 for a page continuing a row, -2 for a page without rows; None when its HTML is not one
+    table."""
     from weasyprint import CSS, HTML
 
     html = _part_html(
@@ -347,9 +351,11 @@ def _lay_out_part(
     previous = None
     for page in document.pages:
         body = _body_rows(page)
-        if body and body[0].element is previous:
+        if not body:
+            starts.append(-2)
+        elif body[0].element is previous:
             starts.append(-1)
-        elif body:
+        else:
             starts.append(part.start + seen + 1)
         for row in body:
             if row.element is not previous:
@@ -379,7 +385,7 @@ def _part_worker(
         if part.until is None:
             # the last part: its start is checked by the part before; near the end the signature
             # moves breaks the prediction does not model, so only its first pages are compared
-            keep = len(starts)
+            keep = len(document.pages)
             checked = list(part.starts[: max(1, len(part.starts) - 2)])
             exact = starts[: len(checked)] == checked
         else:
