@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -286,12 +287,15 @@ WORKERS_VARIABLE = "DOCGEN_PDF_WORKERS"
 def pdf_workers() -> int:
     """Processes for the PDFs of one dossier: DOCGEN_PDF_WORKERS when set, else 1 inside a
     process started by multiprocessing (a batch worker already shares the cores with the other
-    units; a daemonic pool worker may not fork), else the cores this process may run on."""
+    units; a daemonic pool worker may not fork) or on a thread other than the main one (the web
+    page's requests), else the cores this process may run on."""
     value = os.environ.get(WORKERS_VARIABLE, "").strip()
     if value.isdigit() and int(value) > 0:
         return int(value)
     if multiprocessing.current_process().daemon or multiprocessing.parent_process() is not None:
         return 1
+    if threading.current_thread() is not threading.main_thread():
+        return 1  # a server's worker thread (docgen serve): forking a threaded process is unsafe
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

@@ -303,3 +303,18 @@ def test_a_process_started_by_multiprocessing_sets_its_pdfs_alone(
     process.start()
     assert parent.recv() == 1
     process.join()
+
+
+def test_no_pool_is_forked_from_a_threads_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web page renders on a server's worker threads: forking a threaded process can
+    deadlock, so PDFs are set in the thread's own process there."""
+    import threading
+
+    from docgen.pdf import WORKERS_VARIABLE, pdf_workers
+
+    monkeypatch.delenv(WORKERS_VARIABLE, raising=False)
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: seen.append(pdf_workers()))
+    thread.start()
+    thread.join()
+    assert seen == [1]
