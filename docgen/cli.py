@@ -384,6 +384,14 @@ def dossier(
         click.echo(_("wrote {path}").format(path=result.out_dir / name))
 
 
+def _echo_written(report: Report, written: list[Path]) -> None:
+    """Print a paper command's warnings (when any), then a line per file written."""
+    if report.problems:
+        click.echo(report.render())
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path))
+
+
 @main.command()
 @click.argument("workbook", type=_INPUT)
 @click.option("--step", "step_number", required=True, type=int, help="The voting step (Bước).")
@@ -416,10 +424,7 @@ def ballots(
     written = write_ballots(
         workbook, step_number, out_dir, copies, templates, formats, engine, report
     )
-    if report.problems:
-        click.echo(report.render())
-    for path in written:
-        click.echo(_("wrote {path}").format(path=path))
+    _echo_written(report, written)
 
 
 @main.command()
@@ -452,10 +457,7 @@ def minutes(
 
     report = Report()
     written = write_minutes(workbook, step_number, out_dir, templates, formats, engine, report)
-    if report.problems:
-        click.echo(report.render())
-    for path in written:
-        click.echo(_("wrote {path}").format(path=path))
+    _echo_written(report, written)
 
 
 @main.command()
@@ -478,10 +480,7 @@ def plan(
 
     report = Report()
     written = write_plan(source, out_dir, templates, formats, engine, report)
-    if report.problems:
-        click.echo(report.render())
-    for path in written:
-        click.echo(_("wrote {path}").format(path=path))
+    _echo_written(report, written)
 
 
 @main.command()
