@@ -36,7 +36,7 @@ _LOG = logging.getLogger(__name__)
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 """The date written for every member of a DOCX package: deterministic output."""
 
-_BODY_OPEN = re.compile(rb"^<w:body(?: xmlns:\w+=\"[^\"]*\")*>")
+_BODY_OPEN = re.compile(rb"<w:body(?: xmlns:\w+=\"[^\"]*\")*>")
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 """The core properties docxtpl renders as templates (DocxTemplate.render_properties)."""
 
@@ -82,6 +82,7 @@ class CompiledDocx:
             # nothing but the normalisations of _string_body: no column loops or spans (fix_tables),
             # no drawings (fix_docpr_ids), no Jinja inside an attribute.
             self._empties = _emptiable(prepared)
+            self._laid: tuple[Any, Any, list[tuple[bytes, bytes]]] | None | bool = False
             self._string_path = not (
                 re.search(r"\{%-?\s*tc\b|\{#|colspan|\bhm\b|\bvm\b", raw)
                 or "docPr" in raw
@@ -174,25 +175,45 @@ class CompiledDocx:
             xml = self._template.resolve_listing(xml)
         return xml
 
-    def _string_body(self, rendered: str) -> bytes | None:
+    def _static_layout(self) -> tuple[Any, Any, list[tuple[bytes, bytes]]] | None:
+        """(the layout plan, the compiled laid-out body, its emptiable elements) of a template
+        on the string path whose table layout can be applied when it is compiled
+        (docgen.docx_layout_static), made on the first render asking for the layout; or None."""
+        if self._laid is False:
+            from docgen.docx_layout_static import plan_layout
+
+            plan = plan_layout(self._sources[self._DOCUMENT]) if self._string_path else None
+            self._laid = None
+            if plan is not None:
+                body = self._environment.from_string(plan.source)
+                self._laid = (plan, body, _emptiable(plan.source))
+        return self._laid  # type: ignore[return-value]
+
+    def _string_body(
+        self, rendered: str, empties: list[tuple[bytes, bytes]] | None = None
+    ) -> bytes | None:
         """The body as lxml would write it, without building a tree; None where that is not
         certain (control characters, listings, character references other than the quotes
         autoescaping writes). Checks and replacements run on the UTF-8 bytes (memchr-fast)."""
         data = rendered.encode("utf-8")
         if any(byte in data for byte in _CONTROL_BYTES):
             return None
-        if b"{_" in data or b"_}" in data:  # docxtpl's escaped braces (render_xml_part)
+        # Single bytes are looked for first: memchr, where a two-byte search is several times
+        # slower on a 5 MB body.
+        if (b"{" in data and b"{_" in data) or (b"}" in data and b"_}" in data):
+            # docxtpl's escaped braces (render_xml_part)
             data = (
                 data.replace(b"{_{", b"{{")
                 .replace(b"}_}", b"}}")
                 .replace(b"{_%", b"{%")
                 .replace(b"%_}", b"%}")
             )
-        if b"&#" in data:
-            if _OTHER_REFERENCE.search(data):
+        if b"#" in data and b"&#" in data:
+            # Only the quotes autoescaping writes (counted: a regex scan of a 5 MB body is slow).
+            if data.count(b"&#") != data.count(b"&#34;") + data.count(b"&#39;"):
                 return None
             data = data.replace(b"&#34;", b'"').replace(b"&#39;", b"'")
-        for empty, collapsed in self._empties:
+        for empty, collapsed in self._empties if empties is None else empties:
             if empty in data:
                 data = data.replace(empty, collapsed)
         return data
@@ -232,10 +253,11 @@ class CompiledDocx:
                 render_docx_plain(self.path, context, self._environment, prepare),
                 {self._document_name: finish_document} if finish_document else None,
             )
+        laid = self._static_layout() if lay_out_body is not None and finish_document else None
         current = self._DOCUMENT
         try:
             with render_limits():
-                rendered = self._body.render(context)
+                rendered = (self._body if laid is None else laid[1]).render(context)
                 headers = {}
                 for name, (template, encoding, constant) in self._headers.items():
                     if name in self._header_cache:
@@ -248,7 +270,15 @@ class CompiledDocx:
                         self._header_cache[name] = headers[name]
         except RENDER_FAILURES as exc:
             raise self._failure(exc, current, context) from exc
-        body_bytes = self._string_body(rendered) if self._string_path else None
+        body_bytes = None
+        if self._string_path:
+            body_bytes = self._string_body(rendered, None if laid is None else laid[2])
+        if laid is not None and body_bytes is not None:
+            # The layout is in the template; the keep rules a render decides are applied to
+            # the bytes (else the whole document is laid out, which leaves the rest unchanged).
+            finished = laid[0].apply(body_bytes)
+            if finished is not None:
+                body_bytes, finish_document = finished, None
         if body_bytes is None:
             body = self._finish(rendered)
             with self._lock:  # docxtpl's fix-ups keep a counter on the shared template
@@ -262,8 +292,10 @@ class CompiledDocx:
         # The body is spliced into the document serialised once, instead of replacing the body
         # of a loaded document (lxml's replace of a large tree is slow): the declarations a
         # standalone body carries are the document's own, and the document omits them there.
-        body_bytes = _BODY_OPEN.sub(b"<w:body>", body_bytes, count=1)
-        document = self._document_head + body_bytes + self._document_tail
+        opening = _BODY_OPEN.match(body_bytes)  # (a match: sub would try every position)
+        rest = memoryview(body_bytes)[opening.end() :] if opening else body_bytes
+        head = self._document_head + (b"<w:body>" if opening else b"")
+        document = b"".join((head, rest, self._document_tail))
         if finish_document is not None:
             document = finish_document(document)
         if self._deflated is None:  # the parts no render changes, deflated once
@@ -486,7 +518,6 @@ def _fixed_dates(data: bytes, changes: dict[str, Callable[[bytes], bytes]] | Non
 _CONTROL_BYTES = [bytes([code]) for code in range(32)]
 """Every control character, tab, line feed and carriage return included: where any is present,
 docxtpl's listing handling or lxml's escaping applies, so the tree path is taken."""
-_OTHER_REFERENCE = re.compile(rb"&#(?!3[49];)")
 _OPEN_BEFORE_JINJA = re.compile(r"(<([A-Za-z][\w.-]*:[A-Za-z][\w.-]*)(?:\s[^<>]*)?>)\{[{%]")
 _RICH_TEXT_OPEN = ('<w:t xml:space="preserve">', "w:t")
 """docxtpl's RichText writes every run's text in this element, empty when the text is."""

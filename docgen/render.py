@@ -171,6 +171,9 @@ def _limited_range(*args: int) -> range:
     return numbers
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class LimitedSandbox(SandboxedEnvironment):
     """The sandbox with limits on what a template can make: ranges (per call and per render,
     see RANGE_BUDGET), texts or lists multiplied with ``*`` and powers with ``**``; beyond them
@@ -181,6 +184,18 @@ class LimitedSandbox(SandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.globals["range"] = _limited_range
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``row.name`` on a plain dict: its item, looked up first. The same value as Jinja's
+        own lookup (a dict instance has no attribute of its own, so Jinja's getattr fails and
+        it takes the item), without raising and catching an AttributeError for every value of
+        a table; names that are dict methods (``items``, ``keys`` …) go Jinja's way."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":

@@ -116,3 +116,16 @@ def test_a_long_table_renders_as_docxtpl_renders_it() -> None:
         {**people[i % len(people)], "index": i + 1, "name": f"Người thứ {i}"} for i in range(400)
     ]
     _assert_same(template_path(template_root(), kind, paper.template), context)
+
+
+def test_dict_items_are_looked_up_as_jinja_looks_them_up() -> None:
+    # LimitedSandbox.getattr takes a dict's item first: the same values as Jinja's own lookup.
+    from jinja2 import UndefinedError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    ours, theirs = jinja_environment(), SandboxedEnvironment(autoescape=True)
+    source = "{{ r.name }}|{{ r['items'] }}|{{ r.items is callable }}|{{ r.keys() | list }}"
+    row = {"name": "Lê <Văn> A", "items": 2}
+    assert ours.from_string(source).render(r=row) == theirs.from_string(source).render(r=row)
+    with pytest.raises(UndefinedError):
+        ours.from_string("{{ r.name }}").render(r={"x": 1})
