@@ -275,10 +275,9 @@ class CompiledDocx:
             body_bytes = self._string_body(rendered, None if laid is None else laid[2])
         if laid is not None and body_bytes is not None:
             # The layout is in the template; the keep rules a render decides are applied to
-            # the bytes (else the whole document is laid out, which leaves the rest unchanged).
-            finished = laid[0].apply(body_bytes)
-            if finished is not None:
-                body_bytes, finish_document = finished, None
+            # the bytes. (On the tree path, the whole layout runs again: it changes nothing
+            # that the template already holds.)
+            body_bytes, finish_document = laid[0].apply(body_bytes), None
         if body_bytes is None:
             body = self._finish(rendered)
             with self._lock:  # docxtpl's fix-ups keep a counter on the shared template

@@ -1,6 +1,6 @@
 """The table layout of ``docgen.docx_layout`` applied to a DOCX template once, when it is
-compiled, and the little of it that depends on a render (which row is the first data row, which
-is the last row before the signature) applied to the rendered bytes: a render then needs no parse
+compiled, and the little of it that depends on a render (which row is a table's first data row,
+what precedes a signature table) applied to the rendered bytes: a render then needs no parse
 and no serialisation of its whole body (a 2,000-row table's body is 5.6 MB of XML).
 
 The result is the same bytes as rendering the template and applying ``docgen.docx_layout`` to the
@@ -8,17 +8,20 @@ whole rendered tree (tested on every shipped template and on templates that brea
 below). ``plan_layout`` returns None for a template that does not meet the conditions, and every
 render of it is laid out whole, as before:
 
-- every captioned table (``docgen-layout:<name>``) is a child of the body, outside any Jinja
-  block, its caption written ``<w:tblCaption w:val="docgen-layout:…"/>``;
-- a layout table (not a signature table) holds no nested table, content control, custom XML or
-  alternate content; Jinja in it stands only between rows (statements and comments) or in the
-  content of paragraphs (not in table, row, cell or paragraph properties, not between cells, not
-  before a paragraph's properties); every row holds whole Jinja blocks, so a render copies each
-  template row whole or leaves it out;
-- the widest row of a layout table is outside any Jinja block, so a render has as many columns;
-- what precedes a signature table, back to the first paragraph with text, is outside Jinja
-  blocks and holds no Jinja, except a table without nested tables, whose last rendered row is
-  found per render.
+- no table holds another table, and no paragraph holds a table; every captioned table
+  (``docgen-layout:<name>``) is a child of the body, its caption written
+  ``<w:tblCaption w:val="docgen-layout:…"/>``, and holds whole Jinja blocks (a loop may repeat
+  it, a condition leave it out);
+- between the body's children, Jinja holds statements and comments only (``{%p … %}``);
+- a layout table (not a signature table) holds no content control, custom XML or alternate
+  content; Jinja in it stands only between rows (statements and comments) or in the content of
+  paragraphs (not in table, row, cell or paragraph properties, not between cells, not before a
+  paragraph's properties); every row holds whole Jinja blocks, so a render copies each template
+  row whole or leaves it out; its widest row is outside the table's Jinja blocks, so every
+  render has as many columns.
+
+Values are text (escaped) or docgen's rich text (runs): a value marked safe that holds tables
+or captions is not expected.
 """
 
 from __future__ import annotations
@@ -71,51 +74,82 @@ _SECTPR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 
 @dataclass(frozen=True)
 class LayoutPlan:
-    """A template's body source with the render-independent layout applied, and what is left.
-
-    ``source``: the prepared body (Jinja source of ``w:body``) laid out; ``tables``: how many
-    captioned tables a render holds (each once, in order); ``first_data``: indices (among them)
-    of the tables whose first data row keeps with the next; ``last_row``: indices of the
-    signature tables that keep the last row of the table before them.
-    """
+    """A template's body source (``source``: the Jinja source of ``w:body`` after docxtpl's
+    patch_xml) with the layout that does not depend on a render applied: column widths, the
+    header and group rows' keep rules."""
 
     source: str
-    tables: int
-    first_data: tuple[int, ...]
-    last_row: tuple[int, ...]
 
-    def apply(self, body: bytes) -> bytes | None:
+    def apply(self, body: bytes) -> bytes:
         """The rendered body ``body`` (``<w:body xmlns…>…</w:body>``, as lxml writes it) with
-        the per-render keep rules applied; None when the render does not hold the captioned
-        tables the template has (then the caller lays out the whole tree)."""
-        marks = _find_all(body, _MARK)
+        the keep rules a render decides: each layout table's first data row, and what precedes
+        each signature table (docx_layout._keep_before).
+
+        Raises:
+            ValueError: ``body`` does not begin with the body's opening tag.
+        """
         opening = _BODY_OPEN.match(body)
-        if len(marks) != self.tables or opening is None:
-            return None
-        rows: set[tuple[int, int]] = set()
-        for index in self.first_data:
-            found = _first_data_row(body, opening.group(), marks[index])
+        if opening is None:
+            raise ValueError("a rendered body begins with <w:body …>")
+        edits: dict[tuple[int, int], bytes] = {}
+        for mark in _find_all(body, _MARK):
+            name_start = mark + len(_MARK)
+            name = body[name_start : body.index(b'"', name_start)].decode()
+            if name == SIGNATURE:
+                _keep_before(body, opening, mark, edits)
+                continue
+            found = _first_data_row(body, opening.group(), mark)
             if found is not None:
-                rows.add(found)
-        for index in self.last_row:
-            signature = body.rfind(b"<w:tbl>", 0, marks[index])
-            end = body.rfind(b"</w:tbl>", 0, signature)
-            if signature < 0 or end < 0:
-                return None
-            row = _last_row_start(body, end)
-            # Not a row of an earlier table: the table before the signature may have none.
-            if row >= 0 and body.find(b"<w:tbl>", row, end) < 0:
-                rows.add((row, body.index(b"</w:tr>", row) + len(b"</w:tr>")))
-        if not rows:
+                edits[found] = _kept_row(body, opening.group(), found)
+        if not edits:
             return body
         pieces, position = [], 0
-        for start, end in sorted(rows):
-            row = _fragment(opening.group(), body[start:end])
-            _keep_next(row)
-            pieces += [body[position:start], _serialised(row)]
+        for (start, end), replacement in sorted(edits.items()):
+            pieces += [body[position:start], replacement]
             position = end
         pieces.append(body[position:])
         return b"".join(pieces)
+
+
+def _kept_row(body: bytes, opening: bytes, span: tuple[int, int]) -> bytes:
+    """The row at ``span`` of ``body`` with keepNext on its paragraphs, as lxml writes it."""
+    wrapper = etree.fromstring(opening + body[span[0] : span[1]] + b"</w:body>")
+    _keep_next(wrapper[0])
+    return _inner(wrapper)
+
+
+def _keep_before(
+    body: bytes, opening: re.Match[bytes], mark: int, edits: dict[tuple[int, int], bytes]
+) -> None:
+    """docx_layout._keep_before for the signature table captioned at ``mark``: the body's
+    children between the table before it (or the body's start) and it are parsed; the empty
+    paragraphs and the last one with text keep with it, or, when all are empty paragraphs, the
+    last row of the table before."""
+    signature = body.rfind(b"<w:tbl>", 0, mark)
+    end = body.rfind(b"</w:tbl>", 0, signature)  # a child of the body: no table holds another
+    start = end + len(b"</w:tbl>") if end >= 0 else opening.end()
+    wrapper = etree.fromstring(opening.group() + body[start:signature] + b"</w:body>")
+    changed = False
+    for element in reversed(list(wrapper)):
+        if element.tag != _P:
+            break
+        _keep_next(element)
+        changed = True
+        if "".join(element.itertext()).strip():
+            break
+    else:  # nothing but empty paragraphs: the table before, if any, keeps its last row
+        row = _last_row_start(body, end) if end >= 0 else -1
+        if row >= 0 and body.find(b"<w:tbl>", row, end) < 0:  # a row of that very table
+            span = (row, body.index(b"</w:tr>", row) + len(b"</w:tr>"))
+            edits[span] = _kept_row(body, opening.group(), span)
+    if changed:
+        edits[start, signature] = _inner(wrapper)
+
+
+def _inner(wrapper: Any) -> bytes:
+    """What the body wrapper ``wrapper`` holds, as lxml writes it inside the document."""
+    data = etree.tostring(wrapper, encoding="UTF-8")
+    return data[data.index(b">") + 1 : -len(b"</w:body>")]
 
 
 def _find_all(data: bytes, needle: bytes) -> list[int]:
@@ -124,17 +158,6 @@ def _find_all(data: bytes, needle: bytes) -> list[int]:
         found.append(at)
         at = data.find(needle, at + 1)
     return found
-
-
-def _fragment(opening: bytes, xml: bytes) -> Any:
-    """The element written as ``xml`` (a row), parsed inside the body's namespace declarations."""
-    return etree.fromstring(opening + xml + b"</w:body>")[0]
-
-
-def _serialised(element: Any) -> bytes:
-    """``element`` as lxml writes it inside the document (without the wrapper's declarations)."""
-    data = etree.tostring(element.getparent(), encoding="UTF-8")
-    return data[data.index(b">") + 1 : -len(b"</w:body>")]
 
 
 def _last_row_start(body: bytes, end: int) -> int:
@@ -156,7 +179,7 @@ def _first_data_row(body: bytes, opening: bytes, mark: int) -> tuple[int, int] |
             return None
         start = found.start()
         stop = body.index(b"</w:tr>", start) + len(b"</w:tr>")
-        row = _fragment(opening, body[start:stop])
+        row = etree.fromstring(opening + body[start:stop] + b"</w:body>")[0]
         if not (_is_header(row) or _is_group(_cells(row))):
             return start, stop
         position = stop
@@ -196,11 +219,11 @@ def plan_layout(prepared: str) -> LayoutPlan | None:
 
     try:
         body = etree.fromstring(_JINJA.sub(slot, prepared).encode("utf-8"))
-        plan = _Planner(body, constructs).plan()
+        _Planner(body, constructs).plan()
     except (_Refused, etree.XMLSyntaxError, ValueError):
         return None
     source = etree.tostring(body, encoding="unicode")
-    return LayoutPlan(_SLOT.sub(lambda m: constructs[int(m.group(1))], source), *plan)
+    return LayoutPlan(_SLOT.sub(lambda m: constructs[int(m.group(1))], source))
 
 
 class _Planner:
@@ -215,41 +238,42 @@ class _Planner:
         self.start: dict[Any, int] = {}
         self.end: dict[Any, int] = {}
         self.lowest: dict[Any, int] = {}
-        self.jinja_tail: set[Any] = set()
         self.layout_tables = {
             table
             for table in body
             if table.tag == _TBL and _caption(table) not in (None, SIGNATURE)
         }
 
-    def plan(self) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    def plan(self) -> None:
+        """Check the conditions and lay out the template in place, or raise _Refused."""
         for element in self.body.iter():
             if any("\ue000" in value for value in element.attrib.values()):
                 raise _Refused
         self._walk()
+        if any(table.getparent() is not self.body for table in self.body.iter(_TBL)):
+            raise _Refused  # a table in a table, a text box or a content control
+        for child in (None, *self.body):  # between the body's children: statements only
+            text = self.body.text if child is None else child.tail
+            if text and (_SLOT.sub("", text).strip() or "{{" in _SLOT.sub(self._construct, text)):
+                raise _Refused
         captioned = [t for t in self.body if t.tag == _TBL and _caption(t) is not None]
-        ours = [c for c in self.body.iter(_TBLCAPTION) if _is_ours(c)]
-        if len(ours) != len(captioned):
-            raise _Refused  # a caption elsewhere (nested, or two in a table)
+        if len([c for c in self.body.iter(_TBLCAPTION) if _is_ours(c)]) != len(captioned):
+            raise _Refused  # two captions in a table
         section = self.body.find(_SECTPR)
         if section is not None and (
             self.start[section] != 0 or _SLOT.search("".join(section.itertext()))
         ):
             raise _Refused
         text_width = _text_width_mm(self.body)
-        first_data, last_row = [], []
-        for index, table in enumerate(captioned):
-            if not self._balanced(table) or self.start[table] != 0:
-                raise _Refused
+        for table in captioned:
             caption = _caption_element(table)  # written as _MARK begins
-            if caption.prefix != "w" or list(caption.attrib) != [_VAL]:
+            if not self._balanced(table) or caption.prefix != "w" or list(caption.attrib) != [_VAL]:
                 raise _Refused
             if table in self.layout_tables:
-                if self._lay_out(table, text_width):
-                    first_data.append(index)
-            elif self._keep_before(table):
-                last_row.append(index)
-        return len(captioned), tuple(first_data), tuple(last_row)
+                self._lay_out(table, text_width)
+
+    def _construct(self, match: re.Match[str]) -> str:
+        return self.constructs[int(match.group(1))]
 
     def _walk(self) -> None:
         """Block depths at the start and end of every element, the lowest depth inside each,
@@ -265,8 +289,6 @@ class _Planner:
                 open_elements.pop()
                 self.end[element] = depth
                 text, container, after = element.tail, element.getparent(), element
-                if text and "\ue000" in text:
-                    self.jinja_tail.add(element)
             if not text or "\ue000" not in text or container is None:
                 continue
             self._check_place(container, after, text)
@@ -315,56 +337,24 @@ class _Planner:
     def _balanced(self, element: Any) -> bool:
         return self.end[element] == self.start[element] <= self.lowest[element]
 
-    def _lay_out(self, table: Any, text_width: float) -> bool:
-        """Widths and the header and group rows' keep rules applied to ``table``; whether it has
-        a data row (whose first rendered instance keeps with the next, per render)."""
-        if any(table.iter(*_WRAPPERS[1:])) or any(t is not table for t in table.iter(_TBL)):
+    def _lay_out(self, table: Any, text_width: float) -> None:
+        """Widths and the header and group rows' keep rules applied to ``table``."""
+        if any(table.iter(*_WRAPPERS[1:])):
             raise _Refused
         rows, cells = _table_cells(table)
-        for row in rows:
-            if not self._balanced(row):
-                raise _Refused
+        if not all(self._balanced(row) for row in rows):
+            raise _Refused
         spans = [sum(cell[3] for cell in row) for row in cells]
-        fixed = [span for row, span in zip(rows, spans, strict=True) if self.start[row] == 0]
+        depth = self.start[table]
+        fixed = [span for row, span in zip(rows, spans, strict=True) if self.start[row] == depth]
         if max(fixed, default=-1) != max(spans, default=-1):
             raise _Refused
         name = _caption(table)
         if name in TABLES:
             _fit_widths(table, str(name), text_width, cells)
-        has_data = False
         for row, row_cells in zip(rows, cells, strict=True):
             if _is_header(row) or _is_group(row_cells):
                 _keep_next(row)
-            else:
-                has_data = True
-        return has_data
-
-    def _keep_before(self, signature: Any) -> bool:
-        """docx_layout._keep_before on the template where it does not depend on a render;
-        whether the last row of the table before ``signature`` is to be kept per render."""
-        children = list(self.body)
-        position = children.index(signature) - 1
-        while position >= 0:
-            element = children[position]
-            if element in self.jinja_tail or self.start[element] != 0:
-                raise _Refused
-            if element.tag == _P:
-                text = "".join(element.itertext())
-                if "\ue000" in text or any(element.iter(_TBL)):
-                    raise _Refused
-                _keep_next(element)
-                if text.strip():
-                    return False
-            elif element.tag == _TBL:
-                if not self._balanced(element) or any(
-                    t is not element for t in element.iter(*_WRAPPERS)
-                ):
-                    raise _Refused
-                return True
-            else:
-                return False
-            position -= 1
-        return False
 
 
 def _caption_element(table: Any) -> Any:
