@@ -274,3 +274,85 @@ def test_a_render_without_tables_is_left_as_it_is() -> None:
     assert plan is not None
     rendered = f'<w:body xmlns:w="{W}"><w:p/></w:body>'.encode()
     assert plan.apply(rendered) is rendered
+
+
+# Templates drawn at random from the shapes above, rendered with random contexts: every one is
+# planned, and renders as its whole layout.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ROW_SHAPES = {
+    "data": DATA.replace("r.", "d."),
+    "group": GROUP.replace("g.", "d."),
+    "numbers": NUMBERS,
+    "loop": "{% for d in rows %}" + DATA.replace("r.", "d.") + "{% endfor %}",
+    "if": "{% if flag %}" + DATA.replace("r.", "d.") + "{% endif %}",
+    "groups": "{% for d in groups %}"
+    + GROUP.replace("g.", "d.")
+    + "{% for r in d.rows %}"
+    + DATA
+    + "{% endfor %}{% endfor %}",
+}
+BETWEEN = {
+    "empty": EMPTY_P,
+    "text": P.format(text="Nơi nhận"),
+    "jinja": P.format(text="{{ note }}"),
+    "if": "{% if flag %}" + P.format(text="Ghi chú") + "{% endif %}",
+    "loop": "{% for d in rows %}" + EMPTY_P + "{% endfor %}",
+}
+
+
+@st.composite
+def templates(draw: st.DrawFn) -> str:
+    elements = []
+    for _ in range(draw(st.integers(1, 3))):
+        headers = HEADER * draw(st.integers(0, 2))
+        shapes = draw(st.lists(st.sampled_from(sorted(ROW_SHAPES)), max_size=4))
+        # A static row as wide as any: the widest row is outside Jinja blocks.
+        rows = headers + (NUMBERS if not headers else "") + "".join(ROW_SHAPES[s] for s in shapes)
+        name = draw(st.sampled_from(["results", "mine"]))
+        element = table(name, rows)
+        wrap = draw(st.sampled_from(["", "if", "for"]))
+        if wrap == "if":
+            element = "{% if flag %}" + element + "{% endif %}"
+        elif wrap == "for":
+            element = "{% for d in groups %}" + element + "{% endfor %}"
+        elements.append(element)
+        elements += [
+            BETWEEN[b] for b in draw(st.lists(st.sampled_from(sorted(BETWEEN)), max_size=3))
+        ]
+        if draw(st.booleans()):
+            elements.append(SIGNATURE)
+    if draw(st.booleans()):
+        elements.insert(0, SIGNATURE)
+    return body(*elements)
+
+
+def data_row(tag: str) -> dict[str, str]:
+    return {f"c{i}": f"{tag}{i}" for i in range(6)} | {"label": tag, "name": f"Nhóm {tag}"}
+
+
+contexts = st.builds(
+    lambda rows, groups, flag, note: {
+        "rows": [data_row(f"r{i}") for i in range(rows)],
+        "groups": [data_row(f"g{i}") | {"rows": [data_row("x")] * n} for i, n in enumerate(groups)],
+        "flag": flag,
+        "note": note,
+        "who": "Nguyễn Văn A",
+        "d": data_row("s"),  # the static rows' values
+    },
+    st.integers(0, 3),
+    st.lists(st.integers(0, 2), max_size=3),
+    st.booleans(),
+    st.sampled_from(["", "có", " "]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(templates(), contexts)
+def test_random_templates_are_planned_and_render_as_their_whole_layout(
+    source: str, context: dict[str, Any]
+) -> None:
+    assert plan_layout(source) is not None
+    assert _planned(source, context) == _whole(source, context)
