@@ -266,19 +266,18 @@ def parse_count(value: Any) -> int:
         BadValue (a ValueError): for fractions, negatives, absurdly large numbers and anything
             that is not a number.
     """
-    expected = _("a whole number")
     if isinstance(value, bool | dict | list | tuple | set):
-        raise BadValue(expected, value)
+        raise BadValue(_("a whole number"), value)
     if isinstance(value, int):
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, float):
-        raise BadValue(expected, value)
+        raise BadValue(_("a whole number"), value)
     else:
         text = normalize_text(str(value))
         if not re.fullmatch(r"\d{1,12}", text):
-            raise BadValue(expected, text)
+            raise BadValue(_("a whole number"), text)
         number = int(text)
     if number < 0:
         raise BadValue(_("a whole number of 0 or more"), number)
@@ -301,9 +300,8 @@ def parse_percent(value: Any) -> Decimal:
     Raises:
         BadValue (a ValueError): for text, fractions written as 2/3, exponents, negatives.
     """
-    expected = _("a percentage such as 50 or 33.33")
     if isinstance(value, bool | dict | list | tuple | set):
-        raise BadValue(expected, value)
+        raise BadValue(_("a percentage such as 50 or 33.33"), value)
     if isinstance(value, int):
         value = str(value)
     elif isinstance(value, float):
@@ -311,7 +309,7 @@ def parse_percent(value: Any) -> Decimal:
     text = normalize_text(str(value)).rstrip("%").strip()
     match = _PERCENT.match(text)
     if not match:
-        raise BadValue(expected, normalize_text(str(value)))
+        raise BadValue(_("a percentage such as 50 or 33.33"), normalize_text(str(value)))
     whole, fraction = match.groups()
     return Decimal(f"{whole}.{fraction}" if fraction else whole)
 
