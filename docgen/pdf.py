@@ -190,6 +190,8 @@ class PdfRenderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from docgen.frames import prepare as prepare_room
+
         self.font = available_font()
         self.font_config = FontConfiguration()
         self.environment = LimitedSandbox(
@@ -198,6 +200,7 @@ class PdfRenderer:
             autoescape=True,
             finalize=keep_symbols_whole,
         )
+        prepare_room()  # compiled before any fork (docgen.frames)
         self.environment.filters["rich"] = rich_html
         self.environment.globals["colgroup"] = colgroup
         self.profiles: dict[IssuerKind, dict[str, Any]] = {}
@@ -256,12 +259,11 @@ class PdfRenderer:
         of objects that every collection would walk again (a third of the time of a long table,
         growing with its length); its cycles are collected afterwards as usual.
         """
+        from docgen.frames import with_room
         from docgen.pdf_chunks import draw_parallel
         from docgen.pdf_split import render_split
 
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        def render() -> bytes:
             if workers > 1:
                 split = render_split(self, kind, template, context, title, workers)
                 if split is not None:
@@ -270,6 +272,11 @@ class PdfRenderer:
             if workers > 1:
                 return draw_parallel(document, workers)
             return bytes(document.write_pdf())
+
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return with_room(render)  # see docgen.frames
         finally:
             if enabled:
                 gc.enable()

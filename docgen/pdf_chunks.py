@@ -38,9 +38,12 @@ def page_runs(pages: int, workers: int) -> list[tuple[int, int]]:
 def _draw_run(connection: Connection, document: Any, start: int, stop: int) -> None:
     """In a forked process: draw pages ``start``..``stop`` of the inherited document and send
     the PDF (or the error, as text: the parent then draws that run itself)."""
+    from docgen.frames import with_room
+
     gc.disable()
     try:
-        connection.send(("pdf", bytes(document.copy(document.pages[start:stop]).write_pdf())))
+        pages = document.copy(document.pages[start:stop])
+        connection.send(("pdf", bytes(with_room(pages.write_pdf))))  # see docgen.frames
     except Exception as exc:  # reported to the parent, which draws the run itself
         connection.send(("error", repr(exc)))
     finally:

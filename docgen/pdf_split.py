@@ -375,9 +375,13 @@ def _part_worker(
 ) -> None:
     """In a forked process: lay the part out, check its page starts against the prediction,
     send its pages as PDF (or why not)."""
+    from docgen.frames import with_room
+
     gc.disable()
     try:
-        laid_out = _lay_out_part(renderer, kind, template, context, title, part)
+        laid_out = with_room(  # see docgen.frames
+            lambda: _lay_out_part(renderer, kind, template, context, title, part)
+        )
         if laid_out is None:
             connection.send(("refused", "not one table"))
             return
@@ -395,7 +399,8 @@ def _part_worker(
         if not exact:
             connection.send(("refused", f"pages start at rows {starts}, predicted {checked}"))
             return
-        connection.send(("pdf", bytes(document.copy(document.pages[:keep]).write_pdf())))
+        pages = document.copy(document.pages[:keep])
+        connection.send(("pdf", bytes(with_room(pages.write_pdf))))
     except Exception as exc:  # reported to the parent, which lays the table out whole
         connection.send(("error", repr(exc)))
     finally:
