@@ -32,6 +32,8 @@ from typing import Any
 
 from lxml import etree
 
+from docgen.docx_engine import _BODY_OPEN
+from docgen.docx_engine import _JINJA_CONSTRUCTS as _JINJA
 from docgen.docx_layout import (
     _P,
     _PPR,
@@ -59,7 +61,6 @@ from docgen.layout import CAPTION_PREFIX, TABLES
 
 __all__ = ["LayoutPlan", "plan_layout"]
 
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _SLOT = re.compile("\ue000(\\d+)\ue001")
 _OPENERS = frozenset(
     {"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "trans"}
@@ -67,7 +68,6 @@ _OPENERS = frozenset(
 _PROPERTIES = frozenset({_PPR, _TCPR, _TRPR, _TBLPR, _TBLGRID})
 _MARK = b'<w:tblCaption w:val="' + CAPTION_PREFIX.encode()
 _ROW = re.compile(rb"<w:tr[ >]")
-_BODY_OPEN = re.compile(rb"<w:body(?: xmlns:\w+=\"[^\"]*\")*>")
 _W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 _SECTPR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 
