@@ -261,6 +261,7 @@ class PdfRenderer:
         """
         from docgen.frames import with_room
         from docgen.pdf_chunks import draw_parallel
+        from docgen.pdf_lines import remembered_lines
         from docgen.pdf_split import render_split
 
         def render() -> bytes:
@@ -276,7 +277,8 @@ class PdfRenderer:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return with_room(render)  # see docgen.frames
+            with remembered_lines():  # see docgen.pdf_lines
+                return with_room(render)  # see docgen.frames
         finally:
             if enabled:
                 gc.enable()

@@ -1,0 +1,149 @@
+"""Line breaks and shaped lines remembered within a document (docgen.pdf_lines) give the same
+PDF, byte for byte, as WeasyPrint breaking and shaping every line anew: every paper of every
+example (both dossiers, both plans), a long table, and HTML built around what the memory must
+tell apart (styles, widths, justification, hyphenation, decorations, ellipses)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from docgen.checks import PaperContext, example_sources, paper_contexts
+from docgen.pdf import PdfRenderer, pdf_renderer
+from docgen.pdf_lines import _LINES, install, remembered_lines
+from docgen.render import template_root
+
+
+@pytest.fixture(scope="module")
+def renderer() -> PdfRenderer:
+    return pdf_renderer(template_root(None))
+
+
+def _examples() -> list[PaperContext]:
+    return [paper for source in example_sources() for paper in paper_contexts(source)]
+
+
+def _both(render: Any) -> tuple[bytes, bytes]:
+    """The PDF made without the memory, then with it."""
+    assert _LINES.get() is None
+    plain = bytes(render())
+    with remembered_lines():
+        remembered = bytes(render())
+    return plain, remembered
+
+
+def test_the_hook_is_installed_with_this_weasyprint() -> None:
+    assert install() is True
+
+
+def test_every_paper_of_every_example_is_the_same_pdf(renderer: PdfRenderer) -> None:
+    papers = _examples()
+    assert {p.template for p in papers} >= {"plan", "ballot", "minutes", "summary_review"}
+    for paper in papers:
+        plain, remembered = _both(
+            lambda paper=paper: renderer.document(
+                paper.kind, paper.template, paper.context
+            ).write_pdf()
+        )
+        assert remembered == plain, (paper.source.name, paper.template)
+
+
+def test_a_long_table_with_repeated_cells_is_the_same_pdf(renderer: PdfRenderer) -> None:
+    paper = next(p for p in _examples() if p.template == "summary_review")
+    rows = [r for r in paper.context["rows"] if not r["group"]]
+    context = {**paper.context, "rows": [{**rows[i % len(rows)], "index": i} for i in range(90)]}
+    plain, remembered = _both(
+        lambda: renderer.document(paper.kind, "summary_review", context).write_pdf()
+    )
+    assert len(PdfReader(io.BytesIO(plain)).pages) >= 5
+    assert remembered == plain
+
+
+TEXT = "Phó Trưởng phòng Tổ chức cán bộ, Văn phòng Ủy ban nhân dân tỉnh"
+STYLES = [
+    "",
+    "font-weight: bold",
+    "font-style: italic",
+    "font-size: 9pt",
+    "letter-spacing: 0.5pt",
+    "word-spacing: 2pt",
+    "text-align: justify",
+    "text-decoration: underline",
+    "text-decoration: line-through",
+    "text-transform: uppercase",
+    "hyphens: auto",
+    "overflow-wrap: anywhere",
+    "white-space: nowrap",
+    "white-space: pre-wrap",
+    "overflow: hidden; text-overflow: ellipsis; white-space: nowrap",
+    "overflow: hidden; text-overflow: ellipsis",
+    "line-height: 2",
+    "color: #c00",
+]
+WIDTHS = ["12mm", "25mm", "40mm", "31.7mm", "80mm"]
+
+
+def _built_html() -> str:
+    """The same text in every style at every width, three times each, with soft hyphens and a
+    word too long for the narrowest cell, in Vietnamese and in English."""
+    cells = []
+    for style in STYLES:
+        for width in WIDTHS:
+            for lang in ("vi", "en"):
+                for text in (TEXT, "Trưởng\u00adphòng cán\u00adbộ", "Quyhoạchcánbộnhiệmkỳ"):
+                    for _ in range(3):
+                        cells.append(
+                            f'<div lang="{lang}" style="width: {width}; {style}">{text}</div>'
+                        )
+    return "<html><body>" + "".join(cells) + "</body></html>"
+
+
+def test_built_html_of_every_style_and_width_is_the_same_pdf() -> None:
+    html = _built_html()
+    plain, remembered = _both(lambda: HTML(string=html).write_pdf())
+    assert len(plain) > 10_000
+    assert remembered == plain
+
+
+def test_each_text_box_gets_its_own_layout() -> None:
+    """Repeated texts share the memory's answer, not its layout object: a box that changes
+    its layout (an ellipsis) changes no other."""
+    html = (
+        "<html><body>" + '<p style="width: 30mm">Trưởng phòng Tổ chức</p>' * 20 + "</body></html>"
+    )
+    with remembered_lines():
+        document = HTML(string=html).render()
+        memory = _LINES.get()
+        assert memory is not None and len(memory) > 0
+    layouts = [
+        box.pango_layout
+        for page in document.pages
+        for box in _descendants(page._page_box)
+        if hasattr(box, "pango_layout")
+    ]
+    assert len(layouts) >= 40  # the text takes two lines or more in every paragraph
+    assert len({layout.text for layout in layouts}) < 5
+    assert len({id(layout) for layout in layouts}) == len(layouts)
+
+
+def test_outside_the_block_nothing_is_remembered() -> None:
+    install()
+    assert _LINES.get() is None
+    HTML(string="<p>Trưởng phòng</p>" * 5).write_pdf()
+    assert _LINES.get() is None
+    with remembered_lines():
+        outer = _LINES.get()
+        with remembered_lines():
+            assert _LINES.get() is outer  # nested blocks share the outer memory
+    assert _LINES.get() is None
+
+
+def _descendants(box: Any) -> list[Any]:
+    found = [box]
+    for child in getattr(box, "children", []):
+        found.extend(_descendants(child))
+    return found
