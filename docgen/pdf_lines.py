@@ -34,6 +34,7 @@ WeasyPrint that names them otherwise is left as it is.
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -65,8 +66,10 @@ def install() -> bool:
     inline.split_first_line = _remembering(original)
     if getattr(inline, "strut", None) is line_break.strut:
         inline.strut = _strut_kept(line_break.strut)
-    if getattr(draw, "draw_text", None) is text.draw_text:
-        draw.draw_text = _drawing_kept(text.draw_text, line_break.Layout)
+    if getattr(draw, "draw_text", None) is text.draw_text and hasattr(text, "draw_first_line"):
+        kept = _kept_class(line_break.Layout)
+        draw.draw_text = _drawing_kept(text.draw_text, line_break.Layout, kept)
+        text.draw_first_line = _first_line_replayed(text.draw_first_line, kept)
     return True
 
 
@@ -116,7 +119,7 @@ def _strut_kept(original: Any) -> Callable[[Any], Any]:
     return strut
 
 
-def _drawing_kept(original: Any, layout_class: Any) -> Callable[..., Any]:
+def _kept_class(layout_class: Any) -> Any:
     class Kept(layout_class):  # type: ignore[misc]
         """A layout kept active between the text boxes that draw it."""
 
@@ -126,6 +129,10 @@ def _drawing_kept(original: Any, layout_class: Any) -> Callable[..., Any]:
         def deactivate(self) -> None:
             pass
 
+    return Kept
+
+
+def _drawing_kept(original: Any, layout_class: Any, kept: Any) -> Callable[..., Any]:
     def draw_text(
         stream: Any,
         textbox: Any,
@@ -148,7 +155,7 @@ def _drawing_kept(original: Any, layout_class: Any) -> Callable[..., Any]:
         if found is None or found[0] is not style:
             active = copy.copy(layout)
             active.reactivate(style)
-            active.__class__ = Kept
+            active.__class__ = kept
             found = (style, active)
             lines[key] = found
         textbox.pango_layout = found[1]
@@ -158,6 +165,66 @@ def _drawing_kept(original: Any, layout_class: Any) -> Callable[..., Any]:
             textbox.pango_layout = layout
 
     return draw_text
+
+
+_TEXT_OPERATIONS = frozenset(
+    {"set_text_matrix", "add_font", "set_font_size", "show_text", "set_text_rise"}
+)
+"""What WeasyPrint's draw_first_line does to the stream; anything else is not replayed."""
+
+
+class _Recorder:
+    """A stream that passes everything through and notes the text operations made on it."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.unknown = False
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._stream, name)
+        if name not in _TEXT_OPERATIONS:
+            self.unknown = self.unknown or inspect.ismethod(value)
+            return value
+
+        def call(*args: Any) -> Any:
+            self.calls.append((name, args))
+            return value(*args)
+
+        return call
+
+
+def _first_line_replayed(original: Any, kept: Any) -> Callable[..., Any]:
+    def draw_first_line(
+        stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str, matrix: Any
+    ) -> Any:
+        lines = _LINES.get()
+        layout = textbox.pango_layout
+        fonts = getattr(stream, "_fonts", None)
+        if (
+            lines is None
+            or type(layout) is not kept
+            or fonts is None
+            or text_overflow != "clip"
+            or block_ellipsis != "none"
+        ):
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        key = ("line", id(layout), textbox.text, id(fonts))
+        found = lines.get(key)
+        if found is None or found[0] is not layout or found[1][0] is not fonts:
+            recorder = _Recorder(stream)
+            emojis = original(recorder, textbox, text_overflow, block_ellipsis, matrix)
+            if not emojis and not recorder.unknown:
+                lines[key] = (layout, (fonts, recorder.calls))
+            return emojis
+        for name, args in found[1][1]:
+            if name == "set_text_matrix":
+                stream.set_text_matrix(*matrix.values)
+            else:
+                getattr(stream, name)(*args)
+        return []
+
+    return draw_first_line
 
 
 @contextmanager

@@ -109,6 +109,23 @@ def test_built_html_of_every_style_and_width_is_the_same_pdf() -> None:
     assert remembered == plain
 
 
+def test_a_document_written_twice_in_one_block_is_the_same_pdf_each_time() -> None:
+    """Lines drawn into one PDF are not replayed into another (which has its own fonts): the
+    same laid-out document written twice, then joined with another."""
+    first = f"<p style='width: 40mm'>{TEXT}</p>" * 3
+    second = f"<p style='width: 40mm; font-weight: bold'>{TEXT}</p><p>{TEXT}</p>"
+
+    def writes() -> list[bytes]:
+        one, two = HTML(string=first).render(), HTML(string=second).render()
+        joined = one.copy([*one.pages, *two.pages])
+        return [one.write_pdf(), one.write_pdf(), two.write_pdf(), joined.write_pdf()]
+
+    plain = writes()
+    with remembered_lines():
+        remembered = writes()
+    assert remembered == plain
+
+
 def test_each_text_box_gets_its_own_layout() -> None:
     """Repeated texts share the memory's answer, not its layout object: a box that changes
     its layout (an ellipsis) changes no other."""
