@@ -6,9 +6,10 @@ different ones). WeasyPrint breaks and shapes each of them anew with Pango, twic
 the line out (``split_first_line(text, style, context, max_width, justification_spacing,
 is_line_start, minimum)`` makes a Pango layout, shapes the text and finds the first line),
 once more to draw it (the text box's layout is made again and shaped again). That is about a
-third of the time of such a table.
+third of the time of such a table; the same boxes in the same styles repeat the rest of the
+work too.
 
-While ``remembered_lines()`` is active, three answers are kept, each by what it depends on:
+While ``remembered_lines()`` is active, these answers are kept, each by what it depends on:
 
 - ``split_first_line``: by its arguments. The answer is a pure function of them: the text, the
   computed style (the same object, kept alive with the answer, so that its ``id`` cannot be
@@ -19,16 +20,27 @@ While ``remembered_lines()`` is active, three answers are kept, each by what it 
   layout changes no other's.
 - ``strut`` (a style's line height and baseline): by the style. WeasyPrint keeps it already,
   by a key it formats anew on every call.
+- ``resolve_percentages`` (a box's used margins, paddings, sizes and borders): by the style,
+  the containing block's size and, where borders collapse, the border widths already set;
+  the values are written into the box as WeasyPrint writes them (plain attributes).
+- ``avoid_collisions`` for line boxes, where nothing floats (no excluded shape): WeasyPrint's
+  own arithmetic for that case, without the search for colliding floats.
+- ``layout_box_backgrounds`` of a box whose style has no background, no rounded corners, no
+  border image and no mask: no background and square corners, as WeasyPrint finds for the
+  first box of that style; its children are laid out as before.
 - The drawing layout of a text box: by its text, style and justification spacing, which are
   all that WeasyPrint's ``reactivate`` reads; the Pango layout made and shaped for the first
-  box is drawn for the others. Boxes drawn with an ellipsis (which changes the layout) are
-  drawn as WeasyPrint does.
+  box is drawn for the others; and where such a line was drawn into the same PDF before, the
+  text operations recorded then (fonts, sizes, glyph strings) are replayed at its position.
+  Boxes drawn with an ellipsis (which changes the layout), emojis, or glyphs whose widths were
+  not yet known are drawn as WeasyPrint does.
 
 The same PDF comes out, byte for byte (tests/test_pdf_lines.py). The hooks are put into
 WeasyPrint once per process (``install``) and pass every call straight through unless
 ``remembered_lines()`` is active in the calling thread or task, so other users of WeasyPrint
-in the same process see no change. They hook WeasyPrint's own names for these functions; a
-WeasyPrint that names them otherwise is left as it is.
+in the same process see no change. They hook WeasyPrint's own names for these functions, in
+the versions they were checked against (TESTED_WEASYPRINT); another WeasyPrint is left as it
+is.
 """
 
 from __future__ import annotations
@@ -41,7 +53,11 @@ from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
-__all__ = ["install", "remembered_lines"]
+__all__ = ["TESTED_WEASYPRINT", "install", "remembered_lines"]
+
+TESTED_WEASYPRINT = ("70.",)
+"""WeasyPrint versions (prefixes) whose internals these hooks were checked against, byte for
+byte (tests/test_pdf_lines.py); any other version is left as it is, slower but unchanged."""
 
 _LINES: ContextVar[dict[tuple[Any, ...], tuple[Any, Any]] | None] = ContextVar(
     "docgen_pdf_lines", default=None
@@ -52,20 +68,34 @@ _LINES: ContextVar[dict[tuple[Any, ...], tuple[Any, Any]] | None] = ContextVar(
 def install() -> bool:
     """Put the remembering hook into WeasyPrint's inline layout (once per process).
 
-    Returns whether it is in place: False when this WeasyPrint does not lay lines out through
-    ``weasyprint.layout.inline.split_first_line`` with deactivatable layouts (then nothing is
-    changed and documents are laid out as WeasyPrint does)."""
+    Returns whether it is in place: False for a WeasyPrint not in TESTED_WEASYPRINT, or one
+    that does not lay lines out through ``weasyprint.layout.inline.split_first_line`` with
+    deactivatable layouts (then nothing is changed and documents are laid out as WeasyPrint
+    does)."""
+    import weasyprint
     from weasyprint import draw
     from weasyprint.draw import text
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
+    if not weasyprint.__version__.startswith(TESTED_WEASYPRINT):
+        return False
     original = getattr(inline, "split_first_line", None)
     if original is not line_break.split_first_line or not hasattr(line_break.Layout, "deactivate"):
         return False
     inline.split_first_line = _remembering(original)
     if getattr(inline, "strut", None) is line_break.strut:
         inline.strut = _strut_kept(line_break.strut)
+    from weasyprint.layout import background, block, page, percent, table
+    from weasyprint.layout import float as floats
+
+    used = _used_values(percent.resolve_percentages)
+    for module in (block, inline, table, page):
+        if getattr(module, "resolve_percentages", None) is percent.resolve_percentages:
+            module.resolve_percentages = used
+    if getattr(inline, "avoid_collisions", None) is floats.avoid_collisions:
+        inline.avoid_collisions = _no_floats(floats.avoid_collisions)
+    background.layout_box_backgrounds = _plain_backgrounds(background.layout_box_backgrounds)
     if getattr(draw, "draw_text", None) is text.draw_text and hasattr(text, "draw_first_line"):
         kept = _kept_class(line_break.Layout)
         draw.draw_text = _drawing_kept(text.draw_text, line_break.Layout, kept)
@@ -117,6 +147,122 @@ def _strut_kept(original: Any) -> Callable[[Any], Any]:
         return found[1]  # type: ignore[no-any-return]
 
     return strut
+
+
+_USED_NAMES = (
+    "margin_top",
+    "margin_right",
+    "margin_bottom",
+    "margin_left",
+    "padding_top",
+    "padding_right",
+    "padding_bottom",
+    "padding_left",
+    "width",
+    "min_width",
+    "max_width",
+    "height",
+    "min_height",
+    "max_height",
+    "border_top_width",
+    "border_right_width",
+    "border_bottom_width",
+    "border_left_width",
+)
+"""The used values WeasyPrint's resolve_percentages sets on a box."""
+_BORDERS = _USED_NAMES[-4:]
+_MISSING = object()
+
+
+def _used_values(original: Any) -> Callable[[Any, Any], None]:
+    from weasyprint.formatting_structure.boxes import Box, PageBox
+
+    def resolve_percentages(box: Any, containing_block: Any) -> None:
+        lines = _LINES.get()
+        if lines is None or isinstance(box, PageBox):
+            original(box, containing_block)
+            return
+        if isinstance(containing_block, Box):
+            size = (containing_block.width, containing_block.height)
+        else:
+            size = tuple(containing_block)
+        style = box.style
+        own = box.__dict__  # the names set are plain attributes (no slot, property or class value)
+        key: tuple[Any, ...] = ("used", id(style), size)
+        if style["border_collapse"] == "collapse":
+            key += tuple(own.get(name, _MISSING) for name in _BORDERS)
+        found = lines.get(key)
+        if found is None or found[0] is not style:
+            original(box, containing_block)
+            lines[key] = (style, {name: own[name] for name in _USED_NAMES})
+            return
+        own.update(found[1])
+
+    return resolve_percentages
+
+
+def _no_floats(original: Any) -> Callable[..., Any]:
+    def avoid_collisions(
+        context: Any, box: Any, containing_block: Any, outer: bool = True
+    ) -> tuple[float, float, float]:
+        if (
+            _LINES.get() is None
+            or context.excluded_shapes
+            or box.style["float"] != "none"
+            or containing_block.style["direction"] != "ltr"
+        ):
+            return original(context, box, containing_block, outer)  # type: ignore[no-any-return]
+        # WeasyPrint's own steps, in its order, where no shape is excluded: the bounds are the
+        # containing block's
+        left = containing_block.content_box_x()
+        right = left + containing_block.width
+        if outer:
+            return left, box.position_y, right - left
+        left += box.margin_left
+        right -= box.margin_right
+        return left - box.margin_left, box.border_box_y() - box.margin_top, right - left
+
+    return avoid_collisions
+
+
+_CORNERS = ("top_left", "top_right", "bottom_right", "bottom_left")
+
+
+def _plain_backgrounds(original: Any) -> Callable[..., None]:
+    def layout_box_backgrounds(
+        page: Any,
+        box: Any,
+        get_image_from_uri: Any,
+        layout_children: bool = True,
+        style: Any = None,
+    ) -> None:
+        lines = _LINES.get()
+        if lines is None or style is not None or box is page or not layout_children:
+            original(page, box, get_image_from_uri, layout_children, style)
+            return
+        own = box.style
+        key = ("background", id(own))
+        found = lines.get(key)
+        if found is None or found[0] is not own:
+            original(page, box, get_image_from_uri, layout_children=False)
+            plain = (
+                box.background is None
+                and all((0, "px") in own[f"border_{corner}_radius"] for corner in _CORNERS)
+                and own["border_image_source"][0] == "none"
+                and own["mask_border_source"][0] == "none"
+            )
+            found = (own, plain)
+            lines[key] = found
+        elif found[1]:
+            for corner in _CORNERS:
+                setattr(box, f"border_{corner}_radius", (0, 0))
+            box.background = None
+        else:
+            original(page, box, get_image_from_uri, layout_children=False)
+        for child in box.all_children():
+            layout_box_backgrounds(page, child, get_image_from_uri)
+
+    return layout_box_backgrounds
 
 
 def _kept_class(layout_class: Any) -> Any:
