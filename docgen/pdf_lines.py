@@ -361,7 +361,9 @@ def _first_line_replayed(original: Any, kept: Any) -> Callable[..., Any]:
             recorder = _Recorder(stream)
             emojis = original(recorder, textbox, text_overflow, block_ellipsis, matrix)
             if not emojis and not recorder.unknown:
-                lines[key] = (layout, (fonts, recorder.calls))
+                # the fonts are this PDF's already: adding one again only looks it up
+                calls = [call for call in recorder.calls if call[0] != "add_font"]
+                lines[key] = (layout, (fonts, calls))
             return emojis
         for name, args in found[1][1]:
             if name == "set_text_matrix":
