@@ -66,7 +66,7 @@ _LINES: ContextVar[dict[tuple[Any, ...], tuple[Any, Any]] | None] = ContextVar(
 
 @cache
 def install() -> bool:
-    """Put the remembering hook into WeasyPrint's inline layout (once per process).
+    """Put the hooks into WeasyPrint's layout and drawing (once per process).
 
     Returns whether it is in place: False for a WeasyPrint not in TESTED_WEASYPRINT, or one
     that does not lay lines out through ``weasyprint.layout.inline.split_first_line`` with
@@ -75,7 +75,8 @@ def install() -> bool:
     import weasyprint
     from weasyprint import draw
     from weasyprint.draw import text
-    from weasyprint.layout import inline
+    from weasyprint.layout import background, block, inline, page, percent, table
+    from weasyprint.layout import float as floats
     from weasyprint.text import line_break
 
     if not weasyprint.__version__.startswith(TESTED_WEASYPRINT):
@@ -86,9 +87,6 @@ def install() -> bool:
     inline.split_first_line = _remembering(original)
     if getattr(inline, "strut", None) is line_break.strut:
         inline.strut = _strut_kept(line_break.strut)
-    from weasyprint.layout import background, block, page, percent, table
-    from weasyprint.layout import float as floats
-
     used = _used_values(percent.resolve_percentages)
     for module in (block, inline, table, page):
         if getattr(module, "resolve_percentages", None) is percent.resolve_percentages:
