@@ -25,6 +25,13 @@ While ``remembered_lines()`` is active, these answers are kept, each by what it 
   the values are written into the box as WeasyPrint writes them (plain attributes).
 - ``avoid_collisions`` for line boxes, where nothing floats (no excluded shape): WeasyPrint's
   own arithmetic for that case, without the search for colliding floats.
+- The layout of a table cell that holds plain text (one line of text boxes, or nothing): by
+  the cell's style, its text (with each text box's style), its width and its used paddings,
+  borders and margins. Laid out anywhere its content fits above the page bottom, such a cell
+  gives the same boxes, moved to where it stands (``translate``, as WeasyPrint moves boxes);
+  so a cell met again (a rating, a title, a repeated header on every page) is copied from the
+  first, moved, and given its own element. A cell that may not fit where it stands, or whose
+  layout touched more than its height, is laid out as WeasyPrint does.
 - ``layout_box_backgrounds`` of a box whose style has no background, no rounded corners, no
   border image and no mask: no background and square corners, as WeasyPrint finds for the
   first box of that style; its children are laid out as before.
@@ -91,6 +98,8 @@ def install() -> bool:
     for module in (block, inline, table, page):
         if getattr(module, "resolve_percentages", None) is percent.resolve_percentages:
             module.resolve_percentages = used
+    if getattr(block, "block_container_layout", None) is not None:
+        block.block_container_layout = _cells_kept(block.block_container_layout)
     if getattr(inline, "avoid_collisions", None) is floats.avoid_collisions:
         inline.avoid_collisions = _no_floats(floats.avoid_collisions)
     background.layout_box_backgrounds = _plain_backgrounds(background.layout_box_backgrounds)
@@ -221,6 +230,149 @@ def _no_floats(original: Any) -> Callable[..., Any]:
         return left - box.margin_left, box.border_box_y() - box.margin_top, right - left
 
     return avoid_collisions
+
+
+_CELL_USED = (*_USED_NAMES, "height")
+"""What a cell's layout reads of the cell beyond its style and content; ``height`` is the
+table's 'auto' while it lays a cell out."""
+_CELL_CHANGED = frozenset({"height", "children"})
+"""What the layout of a remembered cell may change in the cell it returns."""
+
+
+def _cell_content(box: Any, line_class: Any, text_class: Any) -> tuple[Any, ...] | None:
+    """What a cell holds when it is plain text: its line's style, and each text box's style
+    and text; () for an empty cell; None for anything else (inline boxes, blocks, images)."""
+    children = box.children
+    if not children:
+        return ()
+    if len(children) != 1 or type(children[0]) is not line_class:
+        return None
+    line = children[0]
+    content: list[Any] = [id(line.style)]
+    for text in line.children:
+        if type(text) is not text_class:
+            return None
+        content.append(id(text.style))
+        content.append(text.text)
+    return tuple(content)
+
+
+def _moved_copy(box: Any, element: Any, tag: Any, dx: float, dy: float) -> Any:
+    """A copy of a laid-out box and its descendants, moved by ``dx``, ``dy`` as
+    ``Box.translate`` moves them, belonging to ``element``; each text box with its own layout."""
+    new = box.copy()
+    new.element = element
+    new.element_tag = tag
+    if dx or dy:
+        new.position_x += dx
+        new.position_y += dy
+    children = getattr(box, "children", None)
+    if children is not None:
+        new.children = [_moved_copy(child, element, tag, dx, dy) for child in children]
+    layout = getattr(box, "pango_layout", None)
+    if layout is not None:
+        new.pango_layout = copy.copy(layout)
+    return new
+
+
+def _cells_kept(original: Any) -> Callable[..., Any]:
+    from weasyprint.formatting_structure.boxes import LineBox, TableCellBox, TextBox
+
+    def block_container_layout(
+        context: Any,
+        box: Any,
+        bottom_space: float,
+        skip_stack: Any,
+        page_is_empty: bool,
+        absolute_boxes: Any,
+        fixed_boxes: Any,
+        adjoining_margins: Any,
+        first_letter_style: Any,
+        first_line_style: Any,
+        discard: bool,
+        max_lines: Any,
+    ) -> Any:
+        arguments = (
+            context,
+            box,
+            bottom_space,
+            skip_stack,
+            page_is_empty,
+            absolute_boxes,
+            fixed_boxes,
+            adjoining_margins,
+            first_letter_style,
+            first_line_style,
+            discard,
+            max_lines,
+        )
+        lines = _LINES.get()
+        if (
+            lines is None
+            or type(box) is not TableCellBox
+            or skip_stack is not None
+            or adjoining_margins is not None
+            or first_letter_style is not None
+            or first_line_style is not None
+            or discard
+            or max_lines is not None
+            or box.first_letter_style is not None
+            or box.first_line_style is not None
+        ):
+            return original(*arguments)
+        content = _cell_content(box, LineBox, TextBox)
+        if content is None:
+            return original(*arguments)
+        style = box.style
+        own = box.__dict__
+        key = ("cell", id(style), content, tuple(own.get(name, _MISSING) for name in _CELL_USED))
+        found = lines.get(key)
+        if found is not None and found[0] is style:
+            kept, changed, reach, answer = found[1]
+            # the content fits here as it did there (a margin for the sums' rounding)
+            if not context.overflows_page(bottom_space, box.position_y + reach + 1e-3):
+                dx = box.position_x - kept.position_x
+                dy = box.position_y - kept.position_y
+                element, tag = box.element, box.element_tag
+                new = box.copy_with_children(
+                    [_moved_copy(child, element, tag, dx, dy) for child in kept.children]
+                )
+                new.__dict__.update(changed)
+                next_page, margins, through, lines_left = answer
+                return new, None, dict(next_page), list(margins), through, lines_left
+            return original(*arguments)
+        before = dict(own)
+        answer = original(*arguments)
+        new, resume_at = answer[0], answer[1]
+        if new is None or resume_at is not None or context.excluded_shapes:
+            return answer
+        changed = {
+            name: value
+            for name, value in new.__dict__.items()
+            if name not in before or (before[name] is not value and before[name] != value)
+        }
+        descendants = [b for child in new.children for b in child.descendants()]
+        bottom = max(
+            (line.position_y + line.height for line in new.children),
+            default=new.content_box_y(),
+        )
+        reach = bottom + new.border_bottom_width + new.padding_bottom - new.position_y
+        if (
+            not changed.keys() <= _CELL_CHANGED
+            or any(b.element is not box.element for b in descendants)
+            or any(b.element_tag != box.element_tag for b in descendants)
+            or context.overflows_page(bottom_space, new.position_y + reach + 1e-3)
+        ):
+            return answer
+        changed.pop("children", None)
+        kept = _moved_copy(new, box.element, box.element_tag, 0, 0)
+        lines[key] = (
+            style,
+            (kept, changed, reach, (dict(answer[2]), list(answer[3]), *answer[4:])),
+        )
+        return answer
+
+    return block_container_layout
 
 
 _CORNERS = ("top_left", "top_right", "bottom_right", "bottom_left")

@@ -188,3 +188,76 @@ def _descendants(box: Any) -> list[Any]:
     for child in getattr(box, "children", []):
         found.extend(_descendants(child))
     return found
+
+
+def _built_table() -> str:
+    """A table over several pages: a header repeated on each, the same texts in columns of
+    different widths, alignments and vertical alignments, cells with percentages, fixed
+    heights, a first-line style, markup, nothing; tall rows that break across a page bottom."""
+    texts = [TEXT, "Trưởng phòng", "HTTNV", "", "Cao cấp", f"{TEXT} {TEXT}"]
+    cells = [
+        "",
+        "",  # the same cell style in a column of another width
+        'class="right"',
+        'class="middle"',
+        'class="bottom"',
+        'class="pad"',
+        'class="high"',
+        'class="first"',
+        'class="rtl"',
+    ]
+    head = "<thead><tr>" + "".join(f"<th {c}>{TEXT}</th>" for c in cells) + "</tr></thead>"
+    rows = []
+    for index in range(120):
+        row = [
+            f"<td {cell}>{texts[(index + column) % len(texts)]}</td>"
+            for column, cell in enumerate(cells)
+        ]
+        if index % 7 == 3:
+            row[0] = f"<td><b>{TEXT}</b> {TEXT}</td>"  # markup: laid out as WeasyPrint does
+        if index % 11 == 5:
+            row[1] = f'<td class="right" id="cell-{index}">{TEXT}<br>{TEXT}</td>'
+        rows.append("<tr>" + "".join(row) + "</tr>")
+    style = (
+        "<style>table { border-collapse: collapse; width: 100% } td, th { border: 0.5pt solid }"
+        " .right { text-align: right } .middle { vertical-align: middle }"
+        " .bottom { vertical-align: bottom } .pad { padding: 2% 1% }"
+        " .high { height: 30mm } .first::first-line { font-weight: bold }"
+        " .rtl { direction: rtl } col:nth-child(odd) { width: 9% }</style>"
+    )
+    columns = "<colgroup>" + "<col>" * len(cells) + "</colgroup>"
+    return (
+        f"<html><head>{style}</head><body><table>{columns}{head}<tbody>"
+        + "".join(rows)
+        + "</tbody></table></body></html>"
+    )
+
+
+def test_a_built_table_of_repeated_cells_is_the_same_pdf() -> None:
+    html = _built_table()
+    plain, remembered = _both(lambda: HTML(string=html).write_pdf())
+    assert len(PdfReader(io.BytesIO(plain)).pages) >= 8
+    assert remembered == plain
+
+
+def test_a_remembered_cell_belongs_to_its_own_element() -> None:
+    """A cell copied from an earlier one has its own element on every box (links, anchors and
+    tags are found through it) and its own text layouts."""
+    if not install():
+        pytest.skip("this WeasyPrint is not one the hooks were checked against")
+    from weasyprint.formatting_structure.boxes import TableCellBox
+
+    with remembered_lines():
+        document = HTML(string=_built_table()).render()
+    cells = [
+        box
+        for page in document.pages
+        for box in _descendants(page._page_box)
+        if isinstance(box, TableCellBox)
+    ]
+    assert len(cells) > 900
+    texts = [b for cell in cells for b in _descendants(cell) if hasattr(b, "pango_layout")]
+    assert len({id(b.pango_layout) for b in texts}) == len(texts)
+    for cell in cells:
+        inside = {id(element) for element in cell.element.iter()}
+        assert all(id(b.element) in inside for b in _descendants(cell)[1:])
