@@ -318,6 +318,8 @@ def _cells_kept(original: Any) -> Callable[..., Any]:
             or max_lines is not None
             or box.first_letter_style is not None
             or box.first_line_style is not None
+            # a cell of fixed height is laid out in a style copied for each layout: never met again
+            or box.__dict__.get("computed_height", "auto") != "auto"
         ):
             return original(*arguments)
         content = _cell_content(box, LineBox, TextBox)
