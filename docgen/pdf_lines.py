@@ -237,6 +237,9 @@ _CELL_USED = (*_USED_NAMES, "height")
 table's 'auto' while it lays a cell out."""
 _CELL_CHANGED = frozenset({"height", "children"})
 """What the layout of a remembered cell may change in the cell it returns."""
+_FIT_MARGIN = 1e-3
+"""CSS px a remembered cell's content must clear the page bottom by, where it was laid out and
+where it is copied: a margin for the rounding of sums taken from other positions."""
 
 
 def _cell_content(box: Any, line_class: Any, text_class: Any) -> tuple[Any, ...] | None:
@@ -331,8 +334,8 @@ def _cells_kept(original: Any) -> Callable[..., Any]:
         found = lines.get(key)
         if found is not None and found[0] is style:
             kept, changed, reach, answer = found[1]
-            # the content fits here as it did there (a margin for the sums' rounding)
-            if not context.overflows_page(bottom_space, box.position_y + reach + 1e-3):
+            # the content fits here as it did there
+            if not context.overflows_page(bottom_space, box.position_y + reach + _FIT_MARGIN):
                 dx = box.position_x - kept.position_x
                 dy = box.position_y - kept.position_y
                 element, tag = box.element, box.element_tag
@@ -363,7 +366,7 @@ def _cells_kept(original: Any) -> Callable[..., Any]:
             not changed.keys() <= _CELL_CHANGED
             or any(b.element is not box.element for b in descendants)
             or any(b.element_tag != box.element_tag for b in descendants)
-            or context.overflows_page(bottom_space, new.position_y + reach + 1e-3)
+            or context.overflows_page(bottom_space, new.position_y + reach + _FIT_MARGIN)
         ):
             return answer
         changed.pop("children", None)
